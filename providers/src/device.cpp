@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+#include "ibodp/device.hpp"
+
+#include "ibodp/error.hpp"
+
+#include <infiniband/verbs.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+#include <utility>
+
+namespace ibodp
+{
+
+namespace
+{
+
+odp_transport_caps decode_transport(std::uint32_t bits) noexcept
+{
+	odp_transport_caps caps;
+	caps.send = (bits & IBV_ODP_SUPPORT_SEND) != 0;
+	caps.recv = (bits & IBV_ODP_SUPPORT_RECV) != 0;
+	caps.write = (bits & IBV_ODP_SUPPORT_WRITE) != 0;
+	caps.read = (bits & IBV_ODP_SUPPORT_READ) != 0;
+	caps.atomic = (bits & IBV_ODP_SUPPORT_ATOMIC) != 0;
+	caps.srq_recv = (bits & IBV_ODP_SUPPORT_SRQ_RECV) != 0;
+	caps.flush = (bits & IBV_ODP_SUPPORT_FLUSH) != 0;
+	caps.atomic_write = (bits & IBV_ODP_SUPPORT_ATOMIC_WRITE) != 0;
+	return caps;
+}
+
+struct device_list_deleter {
+	void operator()(ibv_device **list) const noexcept { ibv_free_device_list(list); }
+};
+
+struct context_deleter {
+	void operator()(ibv_context *ctx) const noexcept { ibv_close_device(ctx); }
+};
+
+using device_list = std::unique_ptr<ibv_device *[], device_list_deleter>;
+using context_ptr = std::unique_ptr<ibv_context, context_deleter>;
+
+std::string guid_hex(__be64 guid)
+{
+	std::array<char, 17> buf{};
+	std::snprintf(buf.data(), buf.size(), "%016llx",
+	              static_cast<unsigned long long>(be64toh(guid)));
+	return buf.data();
+}
+
+port_info query_port(ibv_context *ctx, unsigned number)
+{
+	ibv_port_attr attr{};
+	if (int rc = ibv_query_port(ctx, static_cast<uint8_t>(number), &attr))
+		throw error("ibv_query_port", rc);
+	port_info port;
+	port.number = number;
+	port.state = ibv_port_state_str(attr.state);
+	port.active_mtu = attr.active_mtu == 0 ? 0 : 128U << attr.active_mtu;
+	port.gid_table_len = attr.gid_tbl_len;
+	return port;
+}
+
+device_info describe(ibv_device *dev)
+{
+	device_info info;
+	info.name = ibv_get_device_name(dev);
+	info.node_guid = guid_hex(ibv_get_device_guid(dev));
+
+	context_ptr ctx(ibv_open_device(dev));
+	if (!ctx)
+		throw error("ibv_open_device", errno, info.name);
+	ibv_device_attr_ex attr{};
+	if (int rc = ibv_query_device_ex(ctx.get(), nullptr, &attr))
+		throw error("ibv_query_device_ex", rc, info.name);
+	const auto &odp = attr.odp_caps;
+	info.odp = decode_odp_caps(odp.general_caps, odp.per_transport_caps.rc_odp_caps,
+	                           odp.per_transport_caps.uc_odp_caps,
+	                           odp.per_transport_caps.ud_odp_caps, attr.xrc_odp_caps);
+	for (unsigned p = 1; p <= attr.orig_attr.phys_port_cnt; ++p)
+		info.ports.push_back(query_port(ctx.get(), p));
+	return info;
+}
+
+} // namespace
+
+bool odp_transport_caps::any() const noexcept
+{
+	return send || recv || write || read || atomic || srq_recv || flush || atomic_write;
+}
+
+odp_caps decode_odp_caps(std::uint64_t general_caps, std::uint32_t rc_caps, std::uint32_t uc_caps,
+                         std::uint32_t ud_caps, std::uint32_t xrc_caps) noexcept
+{
+	odp_caps caps;
+	caps.supported = (general_caps & IBV_ODP_SUPPORT) != 0;
+	caps.implicit = (general_caps & IBV_ODP_SUPPORT_IMPLICIT) != 0;
+	caps.rc = decode_transport(rc_caps);
+	caps.uc = decode_transport(uc_caps);
+	caps.ud = decode_transport(ud_caps);
+	caps.xrc = decode_transport(xrc_caps);
+	return caps;
+}
+
+std::string to_string(const odp_transport_caps &caps)
+{
+	const std::array<std::pair<bool, const char *>, 8> names{{
+	        {caps.send, "send"},
+	        {caps.recv, "recv"},
+	        {caps.write, "write"},
+	        {caps.read, "read"},
+	        {caps.atomic, "atomic"},
+	        {caps.srq_recv, "srq_recv"},
+	        {caps.flush, "flush"},
+	        {caps.atomic_write, "atomic_write"},
+	}};
+	std::string out;
+	for (const auto &[set, name] : names) {
+		if (!set)
+			continue;
+		if (!out.empty())
+			out += ',';
+		out += name;
+	}
+	return out;
+}
+
+std::vector<device_info> list_devices()
+{
+	int count = 0;
+	device_list list(ibv_get_device_list(&count));
+	if (!list)
+		throw error("ibv_get_device_list", errno);
+	std::vector<device_info> devices;
+	devices.reserve(static_cast<std::size_t>(count));
+	for (int i = 0; i < count; ++i)
+		devices.push_back(describe(list[i]));
+	return devices;
+}
+
+device_info find_device(const std::string &name)
+{
+	for (auto &dev : list_devices()) {
+		if (dev.name == name)
+			return std::move(dev);
+	}
+	throw error("find_device", ENODEV, "no RDMA device named '" + name + "'");
+}
+
+} // namespace ibodp

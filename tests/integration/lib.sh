@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# Helpers for integration tests. Tests run in the guest (tools/vm/run), are
+# sourced-in bash scripts, and exit 0 on pass. The topology comes from the
+# environment tools/vm/run sets up:
+#   loopback: server and client on rxe0 in one namespace;
+#   netns:    server on rxe1 in ib_odp_b, client on rxe0 in ib_odp_a.
+set -euo pipefail
+
+IB_ODP_BUILD=${IB_ODP_BUILD:-$PWD/build}
+BIN=$IB_ODP_BUILD/cmake
+GID=${IB_ODP_GID_INDEX:-1}
+
+if [ "${IB_ODP_NETNS:-0}" = 1 ]; then
+	SERVER_NS=$IB_ODP_NS_B SERVER_DEV=$IB_ODP_DEV_B SERVER_IP=$IB_ODP_IP_B
+	CLIENT_NS=$IB_ODP_NS_A CLIENT_DEV=$IB_ODP_DEV_A
+else
+	SERVER_NS= SERVER_DEV=$IB_ODP_DEV SERVER_IP=$IB_ODP_IP
+	CLIENT_NS= CLIENT_DEV=$IB_ODP_DEV
+fi
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# in_ns NETNS CMD...: run CMD in NETNS, or here when NETNS is empty.
+in_ns() {
+	local ns=$1
+	shift
+	if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
+}
+
+# wait_listen NETNS PORT PID SECONDS: wait until a TCP socket listens on
+# PORT in NETNS; fail early if process PID (the server) has exited.
+wait_listen() {
+	local ns=$1 port=$2 pid=$3 deadline=$(( SECONDS + $4 ))
+	until in_ns "$ns" ss -Hltn "sport = :$port" | grep -q .; do
+		kill -0 "$pid" 2>/dev/null || fail "server exited before listening on $port"
+		[ $SECONDS -lt "$deadline" ] || fail "nothing listens on port $port after $4 s"
+		sleep 0.05
+	done
+}
+
+# run_pair PORT SERVER_CMD... -- CLIENT_CMD...: start the server in the
+# server namespace, wait for it to listen on PORT, run the client in the
+# client namespace, and fail unless both exit 0. Output goes to
+# $TEST_OUT/server.log and client.log.
+run_pair() {
+	local port=$1 server=() client=() spid rc_s=0 rc_c=0
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do server+=("$1"); shift; done
+	[ $# -gt 0 ] || fail "run_pair: no -- before the client command"
+	shift
+	client=("$@")
+	in_ns "$SERVER_NS" "${server[@]}" >"$TEST_OUT/server.log" 2>&1 &
+	spid=$!
+	wait_listen "$SERVER_NS" "$port" "$spid" 30
+	in_ns "$CLIENT_NS" "${client[@]}" >"$TEST_OUT/client.log" 2>&1 || rc_c=$?
+	wait "$spid" || rc_s=$?
+	if [ $rc_s -ne 0 ] || [ $rc_c -ne 0 ]; then
+		echo "--- server (status $rc_s): ${server[*]}" >&2
+		tail -n 20 "$TEST_OUT/server.log" >&2
+		echo "--- client (status $rc_c): ${client[*]}" >&2
+		tail -n 20 "$TEST_OUT/client.log" >&2
+		fail "server exited $rc_s, client exited $rc_c"
+	fi
+}

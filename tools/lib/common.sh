@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# Shared helpers for the ib_odp host-side tools. Source it; do not run it.
+
+IB_ODP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+IB_ODP_CACHE=${IB_ODP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ib_odp}
+IB_ODP_IMAGE=${IB_ODP_IMAGE:-$IB_ODP_CACHE/image}
+# Build outputs live in the repository (ignored by git) so that the guest,
+# which sees the repository at the same absolute path, finds them.
+IB_ODP_BUILD=${IB_ODP_BUILD:-$IB_ODP_ROOT/build}
+
+log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
+die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+
+# Host packages the tools need; installed on first use so that a fresh
+# Debian 12 machine needs nothing but this repository.
+HOST_PACKAGES=(qemu-system-x86 mmdebstrap busybox-static cpio xz-utils zstd
+	       kmod file)
+
+ensure_host_packages() {
+	local missing=() p
+	for p in "${HOST_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "need root to install: ${missing[*]}"
+	log "installing host packages: ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+		die "apt-get update failed"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null ||
+		die "apt-get install ${missing[*]} failed"
+}
+
+# The Debian mirror this host already uses, so that no address is hard-coded.
+host_debian_mirror() {
+	local uri
+	uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources |
+	      awk '{print $2}' | grep -v -- '-security' | head -n1)
+	[ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list \
+			       /etc/apt/sources.list.d/*.list |
+			       awk '{print $2}' | grep -v -- '-security' |
+			       head -n1)
+	[ -n "$uri" ] || die "no Debian mirror found in /etc/apt sources"
+	printf '%s\n' "$uri"
+}
+
+# image_var NAME: a value recorded by tools/image/build in image.env.
+image_var() {
+	local f=$IB_ODP_IMAGE/image.env
+	[ -r "$f" ] || die "no test image at $IB_ODP_IMAGE; build it with: tools/image/build"
+	# shellcheck disable=SC1090
+	(. "$f" && eval "printf '%s\n' \"\${$1}\"")
+}
+
+# in_image CMD...: run CMD chrooted in the test image with /proc, /sys and
+# /dev mounted (objtool and cmake need them) and the repository
+# bind-mounted at its own absolute path, so paths are the same on the host,
+# in the chroot and in the guest. The mounts are undone however CMD ends.
+in_image() {
+	local root=$IB_ODP_IMAGE/rootfs
+	[ -d "$root/usr" ] || die "no test image at $IB_ODP_IMAGE; build it with: tools/image/build"
+	(
+		unmount_all() {
+			umount -lR "$root/dev" "$root/sys" 2>/dev/null
+			umount -l "$root/proc" "$root$IB_ODP_ROOT" 2>/dev/null
+			return 0
+		}
+		trap unmount_all EXIT
+		mkdir -p "$root$IB_ODP_ROOT"
+		mount --bind "$IB_ODP_ROOT" "$root$IB_ODP_ROOT"
+		mount -t proc proc "$root/proc"
+		mount --rbind /sys "$root/sys"
+		mount --make-rslave "$root/sys"
+		mount --rbind /dev "$root/dev"
+		mount --make-rslave "$root/dev"
+		chroot "$root" /usr/bin/env -i \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+			"$@"
+	)
+}
