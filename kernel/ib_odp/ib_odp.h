@@ -1,11 +1,119 @@
 /* SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB */
 /*
  * ib_odp: the interface an RDMA driver uses to mirror unpinned user memory.
+ *
+ * A driver creates an ib_odp_region for each on-demand-paging memory
+ * region. Registration is lazy: nothing is walked or faulted until the
+ * driver asks for a range with ib_odp_fault_and_lock(), which returns with
+ * the range present in the region's page mirror and protected against
+ * invalidation until ib_odp_unlock(). While locked, the driver reads and
+ * writes the pages with ib_odp_copy_locked() or ib_odp_page_locked().
  */
 #ifndef IB_ODP_H
 #define IB_ODP_H
 
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
 struct dentry;
+struct page;
+
+/* Region access, for ib_odp_region_create(). */
+#define IB_ODP_WRITABLE		BIT(0)	/* the driver may write the pages */
+
+/* Fault flags, for ib_odp_fault_and_lock() and ib_odp_prefetch(). */
+#define IB_ODP_FAULT_WRITE	BIT(0)	/* the pages will be written */
+#define IB_ODP_FAULT_SNAPSHOT	BIT(1)	/* mirror present pages, never fault */
+
+/**
+ * struct ib_odp_stats - ODP event counters, per device and per region
+ * @faults: successful hmm_range_fault() calls that filled the mirror
+ * @pages_faulted: pages added to the mirror
+ * @invalidations: invalidation callbacks that covered the region
+ * @pages_invalidated: pages dropped from the mirror by invalidations
+ * @collisions: faults retried because an invalidation raced with them
+ * @fault_errors: faults that failed (no mapping, no permission, timeout)
+ * @prefetches: prefetch requests served
+ */
+struct ib_odp_stats {
+	atomic64_t faults;
+	atomic64_t pages_faulted;
+	atomic64_t invalidations;
+	atomic64_t pages_invalidated;
+	atomic64_t collisions;
+	atomic64_t fault_errors;
+	atomic64_t prefetches;
+};
+
+/**
+ * struct ib_odp_device - the ib_odp state of one RDMA device
+ * @stats: totals over all regions of the device, alive or gone
+ * @lock: protects @regions
+ * @regions: the device's live regions, for debugfs
+ * @debugfs: this device's directory below ib_odp/ in debugfs
+ */
+struct ib_odp_device {
+	struct ib_odp_stats stats;
+	struct mutex lock;
+	struct list_head regions;
+	struct dentry *debugfs;
+};
+
+/**
+ * struct ib_odp_region - an ODP mirror of [addr, addr + length) of one mm
+ * @notifier: the interval notifier over the page-aligned range
+ * @dev: the owning device
+ * @addr: first byte of the region, as registered
+ * @length: length in bytes, as registered
+ * @start: @addr rounded down to a page
+ * @end: @addr + @length rounded up to a page
+ * @writable: the region may be written (IB_ODP_WRITABLE)
+ * @lock: protects @pages and @npages; held by a driver while it uses the
+ *	pages and by the invalidate callback while it drops them
+ * @pages: the sparse mirror: virtual page number -> value entry holding the
+ *	pfn and whether it is mapped writable; XA_MARK_0 marks pages the
+ *	driver wrote, which become dirty when dropped
+ * @npages: pages in the mirror now
+ * @stats: this region's counters
+ * @dev_entry: link in @dev->regions
+ */
+struct ib_odp_region {
+	struct mmu_interval_notifier notifier;
+	struct ib_odp_device *dev;
+	u64 addr;
+	u64 length;
+	unsigned long start;
+	unsigned long end;
+	bool writable;
+	struct mutex lock;
+	struct xarray pages;
+	unsigned long npages;
+	struct ib_odp_stats stats;
+	struct list_head dev_entry;
+};
+
+void ib_odp_device_init(struct ib_odp_device *dev, const char *name);
+void ib_odp_device_fini(struct ib_odp_device *dev);
+
+struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
+					   u64 addr, u64 length,
+					   unsigned int access);
+void ib_odp_region_destroy(struct ib_odp_region *region);
+
+int ib_odp_fault_and_lock(struct ib_odp_region *region, u64 addr, u64 length,
+			  unsigned int flags);
+void ib_odp_unlock(struct ib_odp_region *region);
+int ib_odp_prefetch(struct ib_odp_region *region, u64 addr, u64 length,
+		    unsigned int flags);
+
+int ib_odp_copy_locked(struct ib_odp_region *region, u64 addr, void *buf,
+		       u64 length, bool to_region);
+struct page *ib_odp_page_locked(struct ib_odp_region *region, u64 addr);
+void ib_odp_mark_written_locked(struct ib_odp_region *region, u64 addr);
 
 struct dentry *ib_odp_debugfs_root(void);
 

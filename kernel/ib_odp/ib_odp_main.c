@@ -2,9 +2,9 @@
 /*
  * ib_odp: on-demand paging memory layer for RDMA drivers.
  *
- * This file holds the module's life cycle. The region, fault and
- * invalidation code lands in its own files; they publish their statistics
- * below the debugfs directory created here.
+ * This file holds the module's life cycle and its debugfs root. Devices
+ * (ib_odp_device.c), regions and invalidation (ib_odp_region.c) and faults
+ * (ib_odp_fault.c) have their own files.
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+/*
+ * ib_odp faults: filling the page mirror with hmm_range_fault() and
+ * giving drivers locked access to it. The lock order is described at the
+ * top of ib_odp_region.c.
+ */
+#include <linux/hmm.h>
+#include <linux/highmem.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "ib_odp.h"
+#include "ib_odp_internal.h"
+
+/* Pages per hmm_range_fault() call: bounds the pfn array to 4 KiB. */
+#define IB_ODP_FAULT_CHUNK	512UL
+
+static unsigned long ib_odp_hmm_pfn(unsigned long hmm_pfn)
+{
+	return hmm_pfn & ~HMM_PFN_FLAGS;
+}
+
+static bool ib_odp_in_region(struct ib_odp_region *region, u64 addr,
+			     u64 length)
+{
+	return length && addr >= region->addr &&
+	       length <= region->length &&
+	       addr - region->addr <= region->length - length;
+}
+
+/*
+ * First page of [start, end) that the mirror lacks (or lacks with write
+ * permission when @write), or @end when all are there.
+ */
+static unsigned long ib_odp_first_missing_locked(struct ib_odp_region *region,
+						 unsigned long start,
+						 unsigned long end, bool write)
+{
+	XA_STATE(xas, &region->pages, start >> PAGE_SHIFT);
+	unsigned long expect = start >> PAGE_SHIFT;
+	void *entry;
+
+	lockdep_assert_held(&region->lock);
+	rcu_read_lock();
+	xas_for_each(&xas, entry, (end - 1) >> PAGE_SHIFT) {
+		if (xas.xa_index != expect ||
+		    (write && !ib_odp_entry_writable(entry)))
+			break;
+		expect++;
+	}
+	rcu_read_unlock();
+	return min(expect << PAGE_SHIFT, end);
+}
+
+static int ib_odp_store_one(struct ib_odp_region *region,
+			    struct xa_state *xas, unsigned long index,
+			    void *entry, unsigned long *added)
+{
+	void *old;
+
+	xas_set(xas, index);
+	xas_lock(xas);
+	old = xas_store(xas, entry);
+	xas_unlock(xas);
+	if (xas_error(xas))
+		return xas_error(xas);
+	if (!old)
+		(*added)++;
+	return 0;
+}
+
+/*
+ * A huge page maps a whole 2 MiB unit; when that unit lies in the region,
+ * mirror all of it in one go. Return the number of pages handled from
+ * hmm index @i on, or 0 to fall back to a single page.
+ */
+static unsigned long ib_odp_store_huge(struct ib_odp_region *region,
+				       struct hmm_range *range,
+				       unsigned long i, struct xa_state *xas,
+				       unsigned long *added, int *err)
+{
+	unsigned long pfn_flags = range->hmm_pfns[i];
+	unsigned long va = range->start + (i << PAGE_SHIFT);
+	unsigned long unit = va & PMD_MASK;
+	unsigned long head, n;
+	bool writable = pfn_flags & HMM_PFN_WRITE;
+
+	if (hmm_pfn_to_map_order(pfn_flags) < PMD_SHIFT - PAGE_SHIFT ||
+	    unit < region->start || unit + PMD_SIZE > region->end)
+		return 0;
+
+	head = ib_odp_hmm_pfn(pfn_flags) - ((va - unit) >> PAGE_SHIFT);
+	for (n = 0; n < PMD_SIZE >> PAGE_SHIFT; n++) {
+		*err = ib_odp_store_one(region, xas, (unit >> PAGE_SHIFT) + n,
+					ib_odp_mk_entry(head + n, writable),
+					added);
+		if (*err)
+			return 0;
+	}
+	/* Skip the rest of this unit in the hmm array. */
+	return min((unit + PMD_SIZE - va) >> PAGE_SHIFT,
+		   ((range->end - range->start) >> PAGE_SHIFT) - i);
+}
+
+/* Copy the valid pfns of @range into the mirror. */
+static int ib_odp_store_locked(struct ib_odp_region *region,
+			       struct hmm_range *range, struct xa_state *xas,
+			       unsigned long *added)
+{
+	unsigned long npages = (range->end - range->start) >> PAGE_SHIFT;
+	unsigned long i = 0, done;
+	int err = 0;
+
+	lockdep_assert_held(&region->lock);
+	while (i < npages) {
+		unsigned long pfn_flags = range->hmm_pfns[i];
+
+		if (!(pfn_flags & HMM_PFN_VALID)) {
+			i++;
+			continue;
+		}
+		done = ib_odp_store_huge(region, range, i, xas, added, &err);
+		if (err)
+			return err;
+		if (done) {
+			i += done;
+			continue;
+		}
+		err = ib_odp_store_one(region, xas,
+				       (range->start >> PAGE_SHIFT) + i,
+				       ib_odp_mk_entry(ib_odp_hmm_pfn(pfn_flags),
+						       pfn_flags & HMM_PFN_WRITE),
+				       added);
+		if (err)
+			return err;
+		i++;
+	}
+	return 0;
+}
+
+/*
+ * Fault [start, end) (at most IB_ODP_FAULT_CHUNK pages) and mirror it.
+ * Retries while invalidations collide with the fault, until @deadline.
+ * The mirror is updated under region->lock only if no invalidation ran
+ * since the fault started; xarray nodes are allocated without the lock,
+ * because the invalidate callback takes it from reclaim.
+ */
+static int ib_odp_fault_range(struct ib_odp_region *region,
+			      unsigned long start, unsigned long end,
+			      unsigned int flags, unsigned long *pfns,
+			      unsigned long deadline)
+{
+	struct mm_struct *mm = region->notifier.mm;
+	XA_STATE(xas, &region->pages, 0);
+	struct hmm_range range = {
+		.notifier = &region->notifier,
+		.start = start,
+		.end = end,
+		.hmm_pfns = pfns,
+	};
+	unsigned long added = 0;
+	int ret;
+
+	if (!(flags & IB_ODP_FAULT_SNAPSHOT))
+		range.default_flags = HMM_PFN_REQ_FAULT;
+	if (flags & IB_ODP_FAULT_WRITE)
+		range.default_flags |= HMM_PFN_REQ_WRITE;
+
+	/* The owning process may be exiting: then there is nothing to map. */
+	if (!mmget_not_zero(mm))
+		return -EFAULT;
+again:
+	if (time_after(jiffies, deadline)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	range.notifier_seq = mmu_interval_read_begin(&region->notifier);
+	mmap_read_lock(mm);
+	ret = hmm_range_fault(&range);
+	mmap_read_unlock(mm);
+	if (ret == -EBUSY) {
+		ib_odp_count(region, collisions, 1);
+		goto again;
+	}
+	if (ret)
+		goto out;
+store:
+	mutex_lock(&region->lock);
+	if (mmu_interval_read_retry(&region->notifier, range.notifier_seq)) {
+		mutex_unlock(&region->lock);
+		ib_odp_count(region, collisions, 1);
+		goto again;
+	}
+	ret = ib_odp_store_locked(region, &range, &xas, &added);
+	region->npages += added;
+	mutex_unlock(&region->lock);
+	if (ret == -ENOMEM && xas_nomem(&xas, GFP_KERNEL))
+		goto store;
+	if (!ret) {
+		ib_odp_count(region, faults, 1);
+		ib_odp_count(region, pages_faulted, added);
+	}
+out:
+	xas_destroy(&xas);
+	mmput(mm);
+	return ret;
+}
+
+/* Fault every chunk of [start, end) that the mirror lacks; unlocked. */
+static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
+		       unsigned long end, unsigned int flags, bool lock_at_end)
+{
+	unsigned long deadline = jiffies +
+				 msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	bool write = flags & IB_ODP_FAULT_WRITE;
+	unsigned long *pfns = NULL;
+	unsigned long missing;
+	int ret = 0;
+
+	for (;;) {
+		mutex_lock(&region->lock);
+		missing = ib_odp_first_missing_locked(region, start, end, write);
+		if (missing == end) {
+			if (!lock_at_end)
+				mutex_unlock(&region->lock);
+			break;
+		}
+		mutex_unlock(&region->lock);
+
+		if (!pfns) {
+			pfns = kvmalloc_array(IB_ODP_FAULT_CHUNK, sizeof(*pfns),
+					      GFP_KERNEL);
+			if (!pfns) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		ret = ib_odp_fault_range(region, missing,
+					 min(end, missing +
+					     (IB_ODP_FAULT_CHUNK << PAGE_SHIFT)),
+					 flags, pfns, deadline);
+		if (ret)
+			break;
+		/* A snapshot maps what is there; it never waits for more. */
+		if (flags & IB_ODP_FAULT_SNAPSHOT)
+			start = min(end, missing +
+				    (IB_ODP_FAULT_CHUNK << PAGE_SHIFT));
+		if (start == end)
+			break;
+	}
+	kvfree(pfns);
+	if (ret)
+		ib_odp_count(region, fault_errors, 1);
+	return ret;
+}
+
+/**
+ * ib_odp_fault_and_lock() - make a range present and lock it
+ * @region: the region
+ * @addr: first byte of the range
+ * @length: bytes in the range, at least 1
+ * @flags: IB_ODP_FAULT_WRITE if the driver will write the range
+ *
+ * Faults in the pages of the range that the mirror lacks, retrying when an
+ * invalidation races with the fault (bounded by HMM_RANGE_DEFAULT_TIMEOUT),
+ * and returns with region->lock held and every page of the range in the
+ * mirror. Invalidations of the region wait until ib_odp_unlock().
+ *
+ * Context: process context, may sleep; takes the mmap lock of the region's
+ * mm for reading. Must not be called with region->lock held.
+ * Return: 0 with the lock held; -EINVAL if the range is not inside the
+ * region, -EPERM for a write to a read-only region, -EFAULT if the range
+ * is not mapped (or the owning process exited), -EPERM/-EFAULT from the
+ * mm for a write to a read-only mapping, -EBUSY on timeout, -ENOMEM. The
+ * lock is not held on error.
+ */
+int ib_odp_fault_and_lock(struct ib_odp_region *region, u64 addr, u64 length,
+			  unsigned int flags)
+{
+	if (!ib_odp_in_region(region, addr, length))
+		return -EINVAL;
+	if ((flags & IB_ODP_FAULT_WRITE) && !region->writable)
+		return -EPERM;
+	return ib_odp_fill(region, addr & PAGE_MASK, PAGE_ALIGN(addr + length),
+			   flags & ~IB_ODP_FAULT_SNAPSHOT, true);
+}
+EXPORT_SYMBOL_GPL(ib_odp_fault_and_lock);
+
+/**
+ * ib_odp_unlock() - let invalidations of the region proceed again
+ * @region: a region locked by ib_odp_fault_and_lock()
+ */
+void ib_odp_unlock(struct ib_odp_region *region)
+{
+	mutex_unlock(&region->lock);
+}
+EXPORT_SYMBOL_GPL(ib_odp_unlock);
+
+/**
+ * ib_odp_prefetch() - fill the mirror for a range ahead of device access
+ * @region: the region
+ * @addr: first byte of the range
+ * @length: bytes in the range, at least 1
+ * @flags: IB_ODP_FAULT_WRITE to map for writing; IB_ODP_FAULT_SNAPSHOT to
+ *	mirror only pages already present in the CPU page table
+ *
+ * Like ib_odp_fault_and_lock() but returns unlocked: the pages may be
+ * invalidated again at any time, and a later access faults them back.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or the errors of ib_odp_fault_and_lock().
+ */
+int ib_odp_prefetch(struct ib_odp_region *region, u64 addr, u64 length,
+		    unsigned int flags)
+{
+	int ret;
+
+	if (!ib_odp_in_region(region, addr, length))
+		return -EINVAL;
+	if ((flags & IB_ODP_FAULT_WRITE) && !region->writable)
+		return -EPERM;
+	ret = ib_odp_fill(region, addr & PAGE_MASK, PAGE_ALIGN(addr + length),
+			  flags, false);
+	if (!ret)
+		ib_odp_count(region, prefetches, 1);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ib_odp_prefetch);
+
+/**
+ * ib_odp_page_locked() - the page that backs one address of a locked range
+ * @region: a region locked by ib_odp_fault_and_lock()
+ * @addr: an address inside the locked range
+ *
+ * Return: the page, valid until ib_odp_unlock(); NULL if @addr was not
+ * part of the locked range.
+ */
+struct page *ib_odp_page_locked(struct ib_odp_region *region, u64 addr)
+{
+	void *entry;
+
+	lockdep_assert_held(&region->lock);
+	entry = xa_load(&region->pages, addr >> PAGE_SHIFT);
+	return entry ? pfn_to_page(ib_odp_entry_pfn(entry)) : NULL;
+}
+EXPORT_SYMBOL_GPL(ib_odp_page_locked);
+
+/**
+ * ib_odp_mark_written_locked() - record that the device wrote a page
+ * @region: a region locked by ib_odp_fault_and_lock() for writing
+ * @addr: an address inside the locked range
+ *
+ * The page is marked dirty when it leaves the mirror.
+ */
+void ib_odp_mark_written_locked(struct ib_odp_region *region, u64 addr)
+{
+	lockdep_assert_held(&region->lock);
+	xa_set_mark(&region->pages, addr >> PAGE_SHIFT, IB_ODP_MARK_WRITTEN);
+}
+EXPORT_SYMBOL_GPL(ib_odp_mark_written_locked);
+
+/**
+ * ib_odp_copy_locked() - copy between a kernel buffer and a locked range
+ * @region: a region locked by ib_odp_fault_and_lock() over the range
+ * @addr: first byte of the range in the region
+ * @buf: the kernel buffer
+ * @length: bytes to copy
+ * @to_region: true to write the region from @buf, false to read it
+ *
+ * Handles any alignment: the range may start and end anywhere in a page.
+ *
+ * Return: 0, or -EFAULT if part of the range is not in the mirror (the
+ * caller did not lock that range).
+ */
+int ib_odp_copy_locked(struct ib_odp_region *region, u64 addr, void *buf,
+		       u64 length, bool to_region)
+{
+	u8 *data = buf;
+
+	while (length) {
+		unsigned int offset = offset_in_page(addr);
+		unsigned int bytes = min_t(u64, length, PAGE_SIZE - offset);
+		struct page *page = ib_odp_page_locked(region, addr);
+		u8 *va;
+
+		if (!page)
+			return -EFAULT;
+		va = kmap_local_page(page);
+		if (to_region) {
+			memcpy(va + offset, data, bytes);
+			ib_odp_mark_written_locked(region, addr);
+		} else {
+			memcpy(data, va + offset, bytes);
+		}
+		kunmap_local(va);
+		addr += bytes;
+		data += bytes;
+		length -= bytes;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ib_odp_copy_locked);

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB */
+/*
+ * ib_odp internals shared by the module's files; not for drivers.
+ */
+#ifndef IB_ODP_INTERNAL_H
+#define IB_ODP_INTERNAL_H
+
+#include <linux/xarray.h>
+
+#include "ib_odp.h"
+
+/* Pages the driver wrote through the mirror; dirtied when dropped. */
+#define IB_ODP_MARK_WRITTEN	XA_MARK_0
+
+/*
+ * A mirror entry is an xarray value entry: the pfn shifted left by one,
+ * with bit 0 set when the CPU mapping allowed writes at fault time.
+ */
+static inline void *ib_odp_mk_entry(unsigned long pfn, bool writable)
+{
+	return xa_mk_value((pfn << 1) | writable);
+}
+
+static inline unsigned long ib_odp_entry_pfn(void *entry)
+{
+	return xa_to_value(entry) >> 1;
+}
+
+static inline bool ib_odp_entry_writable(void *entry)
+{
+	return xa_to_value(entry) & 1;
+}
+
+/* Count an event in the region and in its device. */
+#define ib_odp_count(region, field, n)					\
+	do {								\
+		atomic64_add((n), &(region)->stats.field);		\
+		atomic64_add((n), &(region)->dev->stats.field);		\
+	} while (0)
+
+unsigned long ib_odp_drop_pages_locked(struct ib_odp_region *region,
+				       unsigned long first, unsigned long last);
+
+#endif /* IB_ODP_INTERNAL_H */

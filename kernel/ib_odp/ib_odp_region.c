@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+/*
+ * ib_odp regions: creation, invalidation and release.
+ *
+ * Lock order (outermost first):
+ *
+ *   mmap_lock (read)    only around hmm_range_fault(), never held together
+ *                       with a region lock by this module; the core mm may
+ *                       hold it while it calls our invalidate callback
+ *   region->lock        the page mirror of one region; taken by faulting
+ *                       drivers and by the invalidate callback, possibly
+ *                       from reclaim, so nothing that allocates with
+ *                       reclaim runs under it
+ *   pages xa_lock       internal to the xarray, taken inside region->lock
+ *   dev->lock           the device's region list; never held with
+ *                       region->lock
+ *
+ * A driver that holds region->lock (between ib_odp_fault_and_lock() and
+ * ib_odp_unlock()) may take its own spinlocks inside it.
+ */
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "ib_odp.h"
+#include "ib_odp_internal.h"
+
+/*
+ * Drop the mirrored pages in [first, last] (page numbers); pages the driver
+ * wrote become dirty so that the data reaches swap or the file.
+ */
+unsigned long ib_odp_drop_pages_locked(struct ib_odp_region *region,
+				       unsigned long first, unsigned long last)
+{
+	unsigned long index, dropped = 0;
+	void *entry;
+
+	lockdep_assert_held(&region->lock);
+	xa_for_each_range(&region->pages, index, entry, first, last) {
+		if (xa_get_mark(&region->pages, index, IB_ODP_MARK_WRITTEN))
+			set_page_dirty(pfn_to_page(ib_odp_entry_pfn(entry)));
+		xa_erase(&region->pages, index);
+		dropped++;
+	}
+	region->npages -= dropped;
+	return dropped;
+}
+
+static bool ib_odp_invalidate(struct mmu_interval_notifier *mni,
+			      const struct mmu_notifier_range *range,
+			      unsigned long cur_seq)
+{
+	struct ib_odp_region *region =
+		container_of(mni, struct ib_odp_region, notifier);
+	unsigned long first, last, dropped;
+
+	/* Callers that cannot sleep must not wait for a faulting driver. */
+	if (mmu_notifier_range_blockable(range))
+		mutex_lock(&region->lock);
+	else if (!mutex_trylock(&region->lock))
+		return false;
+
+	mmu_interval_set_seq(mni, cur_seq);
+	first = max(range->start, region->start) >> PAGE_SHIFT;
+	last = (min(range->end, region->end) - 1) >> PAGE_SHIFT;
+	dropped = ib_odp_drop_pages_locked(region, first, last);
+	mutex_unlock(&region->lock);
+
+	ib_odp_count(region, invalidations, 1);
+	ib_odp_count(region, pages_invalidated, dropped);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops ib_odp_mn_ops = {
+	.invalidate = ib_odp_invalidate,
+};
+
+/*
+ * The invalidate callback takes region->lock from reclaim. Tell lockdep
+ * once per region, so that an allocation that may reclaim while the lock
+ * is held is reported even if reclaim never happens in testing.
+ */
+static void ib_odp_lockdep_reclaim(struct ib_odp_region *region)
+{
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return;
+	fs_reclaim_acquire(GFP_KERNEL);
+	mutex_lock(&region->lock);
+	mutex_unlock(&region->lock);
+	fs_reclaim_release(GFP_KERNEL);
+}
+
+/**
+ * ib_odp_region_create() - register an ODP region of the current process
+ * @dev: the device the region belongs to
+ * @addr: first byte of the region in the current process
+ * @length: length of the region in bytes
+ * @access: IB_ODP_WRITABLE if the device may write the region
+ *
+ * Registration is lazy: it inserts an interval notifier and allocates a
+ * fixed-size descriptor, whatever @length is. Nothing is walked, faulted
+ * or pinned. The region keeps the mm_struct (not the address space) of the
+ * current process alive until ib_odp_region_destroy().
+ *
+ * Context: process context of the owning process, no locks held.
+ * Return: the region, or ERR_PTR(-EINVAL) for an empty range or a process
+ * without an mm, -EOVERFLOW for a range that wraps, -EFAULT for a range
+ * beyond the user address space, -ENOMEM.
+ */
+struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
+					   u64 addr, u64 length,
+					   unsigned int access)
+{
+	struct ib_odp_region *region;
+	u64 last;
+	int ret;
+
+	if (!length || !current->mm)
+		return ERR_PTR(-EINVAL);
+	if (check_add_overflow(addr, length - 1, &last) ||
+	    last > ULONG_MAX - PAGE_SIZE)
+		return ERR_PTR(-EOVERFLOW);
+	if (last >= TASK_SIZE)
+		return ERR_PTR(-EFAULT);
+
+	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	if (!region)
+		return ERR_PTR(-ENOMEM);
+	region->dev = dev;
+	region->addr = addr;
+	region->length = length;
+	region->start = addr & PAGE_MASK;
+	region->end = PAGE_ALIGN(last + 1);
+	region->writable = access & IB_ODP_WRITABLE;
+	mutex_init(&region->lock);
+	xa_init(&region->pages);
+	ib_odp_lockdep_reclaim(region);
+
+	ret = mmu_interval_notifier_insert(&region->notifier, current->mm,
+					   region->start,
+					   region->end - region->start,
+					   &ib_odp_mn_ops);
+	if (ret)
+		goto err_free;
+
+	mutex_lock(&dev->lock);
+	list_add_tail(&region->dev_entry, &dev->regions);
+	mutex_unlock(&dev->lock);
+	return region;
+
+err_free:
+	mutex_destroy(&region->lock);
+	kfree(region);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(ib_odp_region_create);
+
+/**
+ * ib_odp_region_destroy() - release a region and everything it holds
+ * @region: the region; the driver must no longer use it
+ *
+ * Drops the mirror (dirtying written pages while they are still
+ * guaranteed to be mapped), then removes the notifier, which waits for a
+ * running invalidation and releases the mm_struct. Safe while the owning
+ * process exits concurrently: its exit invalidates the whole range first.
+ *
+ * Context: process context, no locks held; may sleep.
+ */
+void ib_odp_region_destroy(struct ib_odp_region *region)
+{
+	struct ib_odp_device *dev = region->dev;
+
+	mutex_lock(&dev->lock);
+	list_del(&region->dev_entry);
+	mutex_unlock(&dev->lock);
+
+	mutex_lock(&region->lock);
+	ib_odp_drop_pages_locked(region, region->start >> PAGE_SHIFT,
+				 (region->end - 1) >> PAGE_SHIFT);
+	mutex_unlock(&region->lock);
+
+	mmu_interval_notifier_remove(&region->notifier);
+	xa_destroy(&region->pages);
+	mutex_destroy(&region->lock);
+	kfree(region);
+}
+EXPORT_SYMBOL_GPL(ib_odp_region_destroy);

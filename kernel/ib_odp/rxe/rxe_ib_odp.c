@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+/*
+ * rxe's on-demand-paging entry points, implemented on the ib_odp layer.
+ *
+ * Every ODP access of rxe (copies for SEND/RECV/WRITE/READ, atomics,
+ * atomic write, flush and prefetch) goes through ib_odp: the range is
+ * faulted and locked against invalidation, accessed through the mirror,
+ * then unlocked. An MR's ODP state is mr->odp; it is released by
+ * rxe_odp_mr_cleanup() from rxe_mr_cleanup().
+ */
+#include <linux/highmem.h>
+#include <linux/libnvdimm.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "rxe.h"
+#include "rxe_loc.h"
+
+int rxe_odp_mr_init_user(struct rxe_dev *rxe, u64 start, u64 length,
+			 u64 iova, int access_flags, struct rxe_mr *mr)
+{
+	struct ib_odp_region *region;
+	unsigned int access = 0;
+
+	rxe_mr_init(access_flags, mr);
+
+	/* Implicit ODP (the whole address space) is not advertised. */
+	if (!start && length == U64_MAX)
+		return -EINVAL;
+
+	if (ib_access_writable(access_flags))
+		access |= IB_ODP_WRITABLE;
+	region = ib_odp_region_create(&rxe->odp, start, length, access);
+	if (IS_ERR(region)) {
+		rxe_dbg_mr(mr, "ODP region failed, err = %ld\n",
+			   PTR_ERR(region));
+		return PTR_ERR(region);
+	}
+
+	mr->odp = region;
+	mr->access = access_flags;
+	mr->ibmr.length = length;
+	mr->ibmr.iova = iova;
+	mr->ibmr.type = IB_MR_TYPE_USER;
+	mr->state = RXE_MR_STATE_VALID;
+	return 0;
+}
+
+void rxe_odp_mr_cleanup(struct rxe_mr *mr)
+{
+	ib_odp_region_destroy(mr->odp);
+	mr->odp = NULL;
+}
+
+/* The MR's iova space may differ from the process addresses it maps. */
+static u64 rxe_odp_addr(struct rxe_mr *mr, u64 iova)
+{
+	return mr->odp->addr + (iova - mr->ibmr.iova);
+}
+
+int rxe_odp_mr_copy(struct rxe_mr *mr, u64 iova, void *addr, int length,
+		    enum rxe_mr_copy_dir dir)
+{
+	bool to_mr = dir == RXE_TO_MR_OBJ;
+	u64 va;
+	int err;
+
+	if (length == 0)
+		return 0;
+	if (length < 0 || mr_check_range(mr, iova, length))
+		return -EINVAL;
+
+	va = rxe_odp_addr(mr, iova);
+	err = ib_odp_fault_and_lock(mr->odp, va, length,
+				    to_mr ? IB_ODP_FAULT_WRITE : 0);
+	if (err)
+		return err;
+	err = ib_odp_copy_locked(mr->odp, va, addr, length, to_mr);
+	ib_odp_unlock(mr->odp);
+	return err;
+}
+
+/*
+ * Lock the 8 aligned bytes at @iova for an atomic operation and map them.
+ * On success the region is locked and *@kva must be passed to
+ * rxe_odp_atomic_end().
+ */
+static enum resp_states rxe_odp_atomic_begin(struct rxe_mr *mr, u64 iova,
+					     u64 **kva)
+{
+	struct page *page;
+	u64 va;
+
+	if (unlikely(mr->state != RXE_MR_STATE_VALID))
+		return RESPST_ERR_RKEY_VIOLATION;
+	if (mr_check_range(mr, iova, sizeof(u64)))
+		return RESPST_ERR_RKEY_VIOLATION;
+	va = rxe_odp_addr(mr, iova);
+	if (unlikely(va & (sizeof(u64) - 1)))
+		return RESPST_ERR_MISALIGNED_ATOMIC;
+	if (ib_odp_fault_and_lock(mr->odp, va, sizeof(u64), IB_ODP_FAULT_WRITE))
+		return RESPST_ERR_RKEY_VIOLATION;
+
+	page = ib_odp_page_locked(mr->odp, va);
+	ib_odp_mark_written_locked(mr->odp, va);
+	*kva = (u64 *)((u8 *)kmap_local_page(page) + offset_in_page(va));
+	return RESPST_NONE;
+}
+
+static void rxe_odp_atomic_end(struct rxe_mr *mr, u64 *kva)
+{
+	kunmap_local(kva);
+	ib_odp_unlock(mr->odp);
+}
+
+enum resp_states rxe_odp_atomic_op(struct rxe_mr *mr, u64 iova, int opcode,
+				   u64 compare, u64 swap_add, u64 *orig_val)
+{
+	enum resp_states state;
+	u64 *kva;
+
+	state = rxe_odp_atomic_begin(mr, iova, &kva);
+	if (state != RESPST_NONE)
+		return state;
+
+	/* Atomic against the CPU-less paths of rxe that share this lock. */
+	spin_lock_bh(&atomic_ops_lock);
+	*orig_val = *kva;
+	if (opcode == IB_OPCODE_RC_COMPARE_SWAP) {
+		if (*kva == compare)
+			*kva = swap_add;
+	} else {
+		*kva += swap_add;
+	}
+	spin_unlock_bh(&atomic_ops_lock);
+
+	rxe_odp_atomic_end(mr, kva);
+	return RESPST_NONE;
+}
+
+enum resp_states rxe_odp_do_atomic_write(struct rxe_mr *mr, u64 iova, u64 value)
+{
+	enum resp_states state;
+	u64 *kva;
+
+	state = rxe_odp_atomic_begin(mr, iova, &kva);
+	if (state != RESPST_NONE)
+		return state;
+	/* Ordered after every earlier write of this QP to the region. */
+	smp_store_release(kva, value);
+	rxe_odp_atomic_end(mr, kva);
+	return RESPST_NONE;
+}
+
+int rxe_odp_flush_pmem_iova(struct rxe_mr *mr, u64 iova, unsigned int length)
+{
+	u64 va;
+	int err;
+
+	if (length == 0)
+		return 0;
+	if (mr_check_range(mr, iova, length))
+		return -EINVAL;
+
+	/* Flushing reads the pages; they need not be writable. */
+	va = rxe_odp_addr(mr, iova);
+	err = ib_odp_fault_and_lock(mr->odp, va, length, 0);
+	if (err)
+		return err;
+	while (length) {
+		unsigned int offset = offset_in_page(va);
+		unsigned int bytes = min_t(unsigned int, length,
+					   PAGE_SIZE - offset);
+		u8 *kva = kmap_local_page(ib_odp_page_locked(mr->odp, va));
+
+		arch_wb_cache_pmem(kva + offset, bytes);
+		kunmap_local(kva);
+		va += bytes;
+		length -= bytes;
+	}
+	ib_odp_unlock(mr->odp);
+	return 0;
+}
+
+/* One prefetch request: the MRs it names hold a reference until done. */
+struct rxe_odp_prefetch {
+	struct work_struct work;
+	unsigned int flags;
+	u32 num_sge;
+	struct {
+		struct rxe_mr *mr;
+		u64 addr;
+		u32 length;
+	} sge[] __counted_by(num_sge);
+};
+
+static int rxe_odp_prefetch_one(struct rxe_mr *mr, u64 iova, u32 length,
+				unsigned int flags)
+{
+	if (!length)
+		return 0;
+	if (mr_check_range(mr, iova, length))
+		return -EINVAL;
+	return ib_odp_prefetch(mr->odp, rxe_odp_addr(mr, iova), length, flags);
+}
+
+static void rxe_odp_prefetch_work(struct work_struct *work)
+{
+	struct rxe_odp_prefetch *req =
+		container_of(work, struct rxe_odp_prefetch, work);
+	u32 i;
+
+	/* Asynchronous prefetch is best effort: errors are only logged. */
+	for (i = 0; i < req->num_sge; i++) {
+		struct rxe_mr *mr = req->sge[i].mr;
+
+		if (rxe_odp_prefetch_one(mr, req->sge[i].addr,
+					 req->sge[i].length, req->flags))
+			rxe_dbg_mr(mr, "asynchronous prefetch failed\n");
+		rxe_put(mr);
+	}
+	kfree(req);
+}
+
+/*
+ * Look up the ODP MR of an advice SGE. Returns a referenced MR or an
+ * error pointer: -EINVAL for an unknown key, -EOPNOTSUPP for a non-ODP MR,
+ * -EPERM for PREFETCH_WRITE on an MR that cannot be written.
+ */
+static struct rxe_mr *rxe_odp_advice_mr(struct rxe_pd *pd,
+					const struct ib_sge *sge,
+					unsigned int flags)
+{
+	struct rxe_mr *mr;
+
+	mr = lookup_mr(pd, IB_ACCESS_LOCAL_WRITE, sge->lkey, RXE_LOOKUP_LOCAL);
+	if (!mr)
+		return ERR_PTR(-EINVAL);
+	if (!is_odp_mr(mr)) {
+		rxe_put(mr);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	if ((flags & IB_ODP_FAULT_WRITE) && !mr->odp->writable) {
+		rxe_put(mr);
+		return ERR_PTR(-EPERM);
+	}
+	return mr;
+}
+
+static int rxe_odp_advise_sync(struct rxe_pd *pd, unsigned int flags,
+			       struct ib_sge *sg_list, u32 num_sge)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < num_sge; i++) {
+		struct rxe_mr *mr = rxe_odp_advice_mr(pd, &sg_list[i], flags);
+
+		if (IS_ERR(mr))
+			return PTR_ERR(mr);
+		err = rxe_odp_prefetch_one(mr, sg_list[i].addr,
+					   sg_list[i].length, flags);
+		rxe_put(mr);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int rxe_odp_advise_async(struct rxe_pd *pd, unsigned int flags,
+				struct ib_sge *sg_list, u32 num_sge)
+{
+	struct rxe_odp_prefetch *req;
+	struct rxe_mr *mr;
+	u32 i;
+	int err;
+
+	req = kzalloc(struct_size(req, sge, num_sge), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	INIT_WORK(&req->work, rxe_odp_prefetch_work);
+	req->flags = flags;
+	req->num_sge = num_sge;
+
+	/* Keys are checked now, so that a bad request fails synchronously. */
+	for (i = 0; i < num_sge; i++) {
+		mr = rxe_odp_advice_mr(pd, &sg_list[i], flags);
+		if (IS_ERR(mr)) {
+			err = PTR_ERR(mr);
+			goto err_put;
+		}
+		req->sge[i].mr = mr;
+		req->sge[i].addr = sg_list[i].addr;
+		req->sge[i].length = sg_list[i].length;
+	}
+	queue_work(rxe_wq, &req->work);
+	return 0;
+
+err_put:
+	while (i--)
+		rxe_put(req->sge[i].mr);
+	kfree(req);
+	return err;
+}
+
+int rxe_ib_advise_mr(struct ib_pd *ibpd, enum ib_uverbs_advise_mr_advice advice,
+		     u32 flags, struct ib_sge *sg_list, u32 num_sge,
+		     struct uverbs_attr_bundle *attrs)
+{
+	struct rxe_pd *pd = container_of(ibpd, struct rxe_pd, ibpd);
+	unsigned int fault_flags;
+
+	switch (advice) {
+	case IB_UVERBS_ADVISE_MR_ADVICE_PREFETCH:
+		fault_flags = 0;
+		break;
+	case IB_UVERBS_ADVISE_MR_ADVICE_PREFETCH_WRITE:
+		fault_flags = IB_ODP_FAULT_WRITE;
+		break;
+	case IB_UVERBS_ADVISE_MR_ADVICE_PREFETCH_NO_FAULT:
+		fault_flags = IB_ODP_FAULT_SNAPSHOT;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+
+	if (flags & IB_UVERBS_ADVISE_MR_FLAG_FLUSH)
+		return rxe_odp_advise_sync(pd, fault_flags, sg_list, num_sge);
+	return rxe_odp_advise_async(pd, fault_flags, sg_list, num_sge);
+}

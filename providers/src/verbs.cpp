@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+#include "ibodp/verbs.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <thread>
+#include <utility>
+
+namespace ibodp {
+
+namespace {
+
+struct device_list_releaser {
+	void operator()(ibv_device **list) const noexcept { ibv_free_device_list(list); }
+};
+
+// errno after a verbs call that returns NULL; never 0, so that an error
+// is never reported as success.
+int last_errno() noexcept { return errno != 0 ? errno : EIO; }
+
+} // namespace
+
+context context::open(const std::string &name)
+{
+	int count = 0;
+	std::unique_ptr<ibv_device *[], device_list_releaser> list(ibv_get_device_list(&count));
+	if (!list)
+		throw error("ibv_get_device_list", last_errno());
+	for (int i = 0; i < count; ++i) {
+		if (name != ibv_get_device_name(list[i]))
+			continue;
+		ibv_context *ctx = ibv_open_device(list[i]);
+		if (ctx == nullptr)
+			throw error("ibv_open_device", last_errno(), name);
+		return {name, ctx};
+	}
+	throw error("context::open", ENODEV, "no RDMA device named '" + name + "'");
+}
+
+ibv_port_attr context::port(std::uint8_t port_num) const
+{
+	ibv_port_attr attr{};
+	if (int rc = ibv_query_port(get(), port_num, &attr))
+		throw error("ibv_query_port", rc, name_);
+	return attr;
+}
+
+ibv_gid context::gid(std::uint8_t port_num, int index) const
+{
+	ibv_gid gid{};
+	if (ibv_query_gid(get(), port_num, index, &gid) != 0)
+		throw error("ibv_query_gid", last_errno(), name_);
+	return gid;
+}
+
+ibv_device_attr_ex context::attributes() const
+{
+	ibv_device_attr_ex attr{};
+	if (int rc = ibv_query_device_ex(get(), nullptr, &attr))
+		throw error("ibv_query_device_ex", rc, name_);
+	return attr;
+}
+
+protection_domain::protection_domain(const context &ctx) : pd_(ibv_alloc_pd(ctx.get()))
+{
+	if (!pd_)
+		throw error("ibv_alloc_pd", last_errno(), ctx.name());
+}
+
+completion_queue::completion_queue(const context &ctx, int entries)
+	: cq_(ibv_create_cq(ctx.get(), entries, nullptr, nullptr, 0))
+{
+	if (!cq_)
+		throw error("ibv_create_cq", last_errno(), ctx.name());
+}
+
+std::optional<ibv_wc> completion_queue::poll()
+{
+	ibv_wc wc{};
+	int n = ibv_poll_cq(cq_.get(), 1, &wc);
+	if (n < 0)
+		throw error("ibv_poll_cq", EIO);
+	if (n == 0)
+		return std::nullopt;
+	return wc;
+}
+
+ibv_wc completion_queue::wait(std::chrono::milliseconds timeout)
+{
+	const auto deadline = std::chrono::steady_clock::now() + timeout;
+	for (;;) {
+		if (auto wc = poll())
+			return *wc;
+		if (std::chrono::steady_clock::now() > deadline)
+			throw error("completion_queue::wait", ETIMEDOUT,
+				    "no completion within the deadline");
+		std::this_thread::yield();
+	}
+}
+
+memory_region::memory_region(const protection_domain &pd, void *addr, std::size_t length,
+			     int access, mr_kind kind)
+	: kind_(kind)
+{
+	if (kind != mr_kind::pinned)
+		access |= IBV_ACCESS_ON_DEMAND;
+	if (kind == mr_kind::implicit_odp && (addr != nullptr || length != SIZE_MAX))
+		throw error("ibv_reg_mr", EINVAL, "implicit ODP covers NULL..SIZE_MAX");
+	errno = 0;
+	mr_.reset(ibv_reg_mr(pd.get(), addr, length, access));
+	if (!mr_)
+		throw error("ibv_reg_mr", last_errno());
+}
+
+shared_receive_queue::shared_receive_queue(const protection_domain &pd, std::uint32_t max_wr)
+{
+	ibv_srq_init_attr attr{};
+	attr.attr.max_wr = max_wr;
+	attr.attr.max_sge = 4;
+	srq_.reset(ibv_create_srq(pd.get(), &attr));
+	if (!srq_)
+		throw error("ibv_create_srq", last_errno());
+}
+
+int shared_receive_queue::post_recv(ibv_recv_wr &wr) noexcept
+{
+	ibv_recv_wr *bad = nullptr;
+	return ibv_post_srq_recv(srq_.get(), &wr, &bad);
+}
+
+queue_pair::queue_pair(const context &ctx, const protection_domain &pd, completion_queue &cq,
+		       const qp_options &options)
+	: type_(options.type)
+{
+	ibv_qp_init_attr_ex attr{};
+	attr.qp_type = options.type;
+	attr.send_cq = cq.get();
+	attr.recv_cq = cq.get();
+	attr.srq = options.srq != nullptr ? options.srq->get() : nullptr;
+	attr.cap.max_send_wr = options.max_send_wr;
+	attr.cap.max_recv_wr = options.srq != nullptr ? 0 : options.max_recv_wr;
+	attr.cap.max_send_sge = options.max_sge;
+	attr.cap.max_recv_sge = options.max_sge;
+	attr.pd = pd.get();
+	attr.comp_mask = IBV_QP_INIT_ATTR_PD;
+	if (options.send_ops_flags != 0) {
+		attr.comp_mask |= IBV_QP_INIT_ATTR_SEND_OPS_FLAGS;
+		attr.send_ops_flags = options.send_ops_flags;
+	}
+	qp_.reset(ibv_create_qp_ex(ctx.get(), &attr));
+	if (!qp_)
+		throw error("ibv_create_qp_ex", last_errno(), ctx.name());
+	if (options.send_ops_flags != 0)
+		qpx_ = ibv_qp_to_qp_ex(qp_.get());
+}
+
+void queue_pair::connect(const endpoint &remote, int gid_index, std::uint32_t local_psn)
+{
+	ibv_qp_attr attr{};
+	attr.qp_state = IBV_QPS_INIT;
+	attr.port_num = 1;
+	attr.pkey_index = 0;
+	int mask = IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT;
+	if (type_ == IBV_QPT_UD) {
+		attr.qkey = 0x11111111;
+		mask |= IBV_QP_QKEY;
+	} else {
+		attr.qp_access_flags = IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ |
+				       IBV_ACCESS_REMOTE_ATOMIC | IBV_ACCESS_FLUSH_GLOBAL |
+				       IBV_ACCESS_FLUSH_PERSISTENT;
+		mask |= IBV_QP_ACCESS_FLAGS;
+	}
+	if (int rc = ibv_modify_qp(qp_.get(), &attr, mask))
+		throw error("ibv_modify_qp", rc, "RESET to INIT");
+
+	attr = {};
+	attr.qp_state = IBV_QPS_RTR;
+	mask = IBV_QP_STATE;
+	if (type_ == IBV_QPT_RC) {
+		attr.path_mtu = IBV_MTU_1024;
+		attr.dest_qp_num = remote.qpn;
+		attr.rq_psn = remote.psn;
+		attr.max_dest_rd_atomic = 16;
+		attr.min_rnr_timer = 12;
+		attr.ah_attr.is_global = 1;
+		attr.ah_attr.grh.dgid = remote.gid;
+		attr.ah_attr.grh.sgid_index = static_cast<std::uint8_t>(gid_index);
+		attr.ah_attr.grh.hop_limit = 1;
+		attr.ah_attr.port_num = 1;
+		mask |= IBV_QP_AV | IBV_QP_PATH_MTU | IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
+			IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER;
+	}
+	if (int rc = ibv_modify_qp(qp_.get(), &attr, mask))
+		throw error("ibv_modify_qp", rc, "INIT to RTR");
+
+	attr = {};
+	attr.qp_state = IBV_QPS_RTS;
+	attr.sq_psn = local_psn;
+	mask = IBV_QP_STATE | IBV_QP_SQ_PSN;
+	if (type_ == IBV_QPT_RC) {
+		attr.timeout = 14;
+		attr.retry_cnt = 7;
+		attr.rnr_retry = 7;
+		attr.max_rd_atomic = 16;
+		mask |= IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY | IBV_QP_MAX_QP_RD_ATOMIC;
+	}
+	if (int rc = ibv_modify_qp(qp_.get(), &attr, mask))
+		throw error("ibv_modify_qp", rc, "RTR to RTS");
+}
+
+int queue_pair::post_send(ibv_send_wr &wr) noexcept
+{
+	ibv_send_wr *bad = nullptr;
+	return ibv_post_send(qp_.get(), &wr, &bad);
+}
+
+int queue_pair::post_recv(ibv_recv_wr &wr) noexcept
+{
+	ibv_recv_wr *bad = nullptr;
+	return ibv_post_recv(qp_.get(), &wr, &bad);
+}
+
+ibv_qp_state queue_pair::state() const
+{
+	ibv_qp_attr attr{};
+	ibv_qp_init_attr init{};
+	if (int rc = ibv_query_qp(qp_.get(), &attr, IBV_QP_STATE, &init))
+		throw error("ibv_query_qp", rc);
+	return attr.qp_state;
+}
+
+address_handle::address_handle(const protection_domain &pd, const ibv_gid &dgid, int gid_index)
+{
+	ibv_ah_attr attr{};
+	attr.is_global = 1;
+	attr.grh.dgid = dgid;
+	attr.grh.sgid_index = static_cast<std::uint8_t>(gid_index);
+	attr.grh.hop_limit = 1;
+	attr.port_num = 1;
+	ah_.reset(ibv_create_ah(pd.get(), &attr));
+	if (!ah_)
+		throw error("ibv_create_ah", last_errno());
+}
+
+std::string wc_status_name(ibv_wc_status status)
+{
+	static constexpr std::array<std::pair<ibv_wc_status, const char *>, 22> names{{
+		{IBV_WC_SUCCESS, "IBV_WC_SUCCESS"},
+		{IBV_WC_LOC_LEN_ERR, "IBV_WC_LOC_LEN_ERR"},
+		{IBV_WC_LOC_QP_OP_ERR, "IBV_WC_LOC_QP_OP_ERR"},
+		{IBV_WC_LOC_EEC_OP_ERR, "IBV_WC_LOC_EEC_OP_ERR"},
+		{IBV_WC_LOC_PROT_ERR, "IBV_WC_LOC_PROT_ERR"},
+		{IBV_WC_WR_FLUSH_ERR, "IBV_WC_WR_FLUSH_ERR"},
+		{IBV_WC_MW_BIND_ERR, "IBV_WC_MW_BIND_ERR"},
+		{IBV_WC_BAD_RESP_ERR, "IBV_WC_BAD_RESP_ERR"},
+		{IBV_WC_LOC_ACCESS_ERR, "IBV_WC_LOC_ACCESS_ERR"},
+		{IBV_WC_REM_INV_REQ_ERR, "IBV_WC_REM_INV_REQ_ERR"},
+		{IBV_WC_REM_ACCESS_ERR, "IBV_WC_REM_ACCESS_ERR"},
+		{IBV_WC_REM_OP_ERR, "IBV_WC_REM_OP_ERR"},
+		{IBV_WC_RETRY_EXC_ERR, "IBV_WC_RETRY_EXC_ERR"},
+		{IBV_WC_RNR_RETRY_EXC_ERR, "IBV_WC_RNR_RETRY_EXC_ERR"},
+		{IBV_WC_LOC_RDD_VIOL_ERR, "IBV_WC_LOC_RDD_VIOL_ERR"},
+		{IBV_WC_REM_INV_RD_REQ_ERR, "IBV_WC_REM_INV_RD_REQ_ERR"},
+		{IBV_WC_REM_ABORT_ERR, "IBV_WC_REM_ABORT_ERR"},
+		{IBV_WC_INV_EECN_ERR, "IBV_WC_INV_EECN_ERR"},
+		{IBV_WC_INV_EEC_STATE_ERR, "IBV_WC_INV_EEC_STATE_ERR"},
+		{IBV_WC_FATAL_ERR, "IBV_WC_FATAL_ERR"},
+		{IBV_WC_RESP_TIMEOUT_ERR, "IBV_WC_RESP_TIMEOUT_ERR"},
+		{IBV_WC_GENERAL_ERR, "IBV_WC_GENERAL_ERR"},
+	}};
+	for (const auto &[value, name] : names) {
+		if (value == status)
+			return name;
+	}
+	return "IBV_WC_STATUS_" + std::to_string(static_cast<int>(status));
+}
+
+} // namespace ibodp

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+#pragma once
+
+// Helpers of the ODP integration tests: the guest environment, owned
+// mappings, byte patterns, ib_odp counters and a loopback RC pair on one
+// device that posts one operation at a time and waits for it.
+
+#include "ibodp/verbs.hpp"
+
+#include <sys/mman.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace ibodp::test {
+
+/// What tools/vm/run set up: device, GID index, rxe variant.
+struct test_env {
+	std::string dev;
+	int gid_index;
+	std::string rxe;
+	[[nodiscard]] bool ours() const { return rxe == "ours"; }
+	[[nodiscard]] static const test_env &get();
+};
+
+/// An mmap()ed range, unmapped on destruction.
+class mapping {
+public:
+	/// Anonymous private memory of @p length bytes.
+	[[nodiscard]] static mapping anonymous(std::size_t length, int prot = PROT_READ | PROT_WRITE,
+					       int flags = 0);
+	/// Anonymous memory whose start is aligned to @p align bytes.
+	[[nodiscard]] static mapping aligned(std::size_t length, std::size_t align);
+	/// Takes ownership of an existing mapping.
+	mapping(void *addr, std::size_t length) noexcept : addr_(addr), length_(length) {}
+	mapping(mapping &&other) noexcept;
+	mapping &operator=(mapping &&other) noexcept;
+	mapping(const mapping &) = delete;
+	mapping &operator=(const mapping &) = delete;
+	~mapping();
+
+	[[nodiscard]] std::byte *data() const noexcept { return static_cast<std::byte *>(addr_); }
+	[[nodiscard]] std::size_t size() const noexcept { return length_; }
+	/// Forget the mapping (the test unmapped it itself).
+	void release() noexcept { addr_ = nullptr; }
+
+private:
+	void *addr_;
+	std::size_t length_;
+};
+
+inline constexpr std::size_t page_size = 4096;
+
+/// Deterministic bytes that differ per @p seed and per position.
+void fill_pattern(void *addr, std::size_t length, unsigned seed);
+/// Index of the first byte that differs from the pattern, or length.
+[[nodiscard]] std::size_t pattern_mismatch(const void *addr, std::size_t length, unsigned seed);
+/// Index of the first byte that is not @p value, or length.
+[[nodiscard]] std::size_t value_mismatch(const void *addr, std::size_t length, std::byte value);
+
+/// madvise(), throwing ibodp::error on failure.
+void advise(void *addr, std::size_t length, int advice);
+
+/// The ib_odp counters of a device (ours only; empty on stock).
+[[nodiscard]] std::optional<std::map<std::string, long long>> read_odp_counters(const std::string &dev);
+/// The live regions of a device in ib_odp's debugfs (ours only).
+[[nodiscard]] std::optional<int> count_odp_regions(const std::string &dev);
+
+inline constexpr std::chrono::milliseconds wc_timeout{10000};
+
+/// Two RC QPs on one device connected to each other: "req" posts, "resp"
+/// is the remote side. Each call posts one operation and waits for it.
+class rc_pair {
+public:
+	/// @p send_ops_flags: IBV_QP_EX_WITH_* for "req"; @p with_srq: "resp"
+	/// receives through a shared receive queue.
+	explicit rc_pair(std::uint64_t send_ops_flags = 0, bool with_srq = false);
+
+	[[nodiscard]] ibv_wc write(const memory_region &src, const void *src_addr, std::uint32_t length,
+				   const memory_region &dst, void *dst_addr);
+	[[nodiscard]] ibv_wc read(const memory_region &local, void *local_addr, std::uint32_t length,
+				  const memory_region &remote, const void *remote_addr);
+	[[nodiscard]] ibv_wc compare_swap(const memory_region &local, std::uint64_t *result,
+					  const memory_region &remote, std::uint64_t *target,
+					  std::uint64_t compare, std::uint64_t swap);
+	[[nodiscard]] ibv_wc fetch_add(const memory_region &local, std::uint64_t *result,
+				       const memory_region &remote, std::uint64_t *target,
+				       std::uint64_t add);
+	/// Posts a receive of @p dst (on the SRQ if there is one) and a send of
+	/// @p src; returns the receive's completion after the send's.
+	[[nodiscard]] ibv_wc send(const memory_region &src, const void *src_addr, std::uint32_t length,
+				  const memory_region &dst, void *dst_addr);
+
+	context ctx;
+	protection_domain pd;
+	std::optional<shared_receive_queue> srq;
+	completion_queue req_cq;
+	completion_queue resp_cq;
+	queue_pair req;
+	queue_pair resp;
+
+private:
+	[[nodiscard]] ibv_wc post_and_wait(ibv_send_wr &wr);
+};
+
+/// Throws unless @p wc succeeded; the message names the status.
+void expect_success(const ibv_wc &wc, const char *what);
+
+} // namespace ibodp::test

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+// Every operation rxe supports on ODP memory, with the target pages
+// dropped (MADV_DONTNEED) before each iteration so that every iteration
+// faults. Messages span several packets (MTU 1024) and start and end
+// inside pages; every byte is compared, and the bytes around the target
+// must stay untouched.
+
+#include "fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+namespace ibodp::test {
+namespace {
+
+constexpr int iterations = 6;
+constexpr std::uint32_t message = 5000; // 5 packets, crosses a page
+constexpr std::size_t src_offset = 100;
+constexpr std::size_t dst_offset = 300;
+constexpr int rw = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ |
+		   IBV_ACCESS_REMOTE_ATOMIC;
+
+// Destination bytes outside [offset, offset + length) must still be zero.
+void expect_untouched_around(const mapping &m, std::size_t offset, std::size_t length)
+{
+	EXPECT_EQ(value_mismatch(m.data(), offset, std::byte{0}), offset)
+		<< "bytes before the target were written";
+	const std::size_t after = offset + length;
+	EXPECT_EQ(value_mismatch(m.data() + after, m.size() - after, std::byte{0}),
+		  m.size() - after)
+		<< "bytes after the target were written";
+}
+
+TEST(OdpOps, RcWriteFaultsEveryIteration)
+{
+	rc_pair qp;
+	auto src = mapping::anonymous(4 * page_size);
+	auto dst = mapping::anonymous(4 * page_size);
+	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::odp);
+	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	for (int i = 0; i < iterations; ++i) {
+		advise(src.data(), src.size(), MADV_DONTNEED);
+		advise(dst.data(), dst.size(), MADV_DONTNEED);
+		fill_pattern(src.data() + src_offset, message, i);
+		const ibv_wc wc = qp.write(src_mr, src.data() + src_offset, message, dst_mr,
+					   dst.data() + dst_offset);
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+		ASSERT_EQ(pattern_mismatch(dst.data() + dst_offset, message, i), message)
+			<< "iteration " << i;
+		expect_untouched_around(dst, dst_offset, message);
+	}
+}
+
+TEST(OdpOps, RcReadFaultsEveryIteration)
+{
+	rc_pair qp;
+	auto remote = mapping::anonymous(4 * page_size);
+	auto local = mapping::anonymous(4 * page_size);
+	memory_region remote_mr(qp.pd, remote.data(), remote.size(), rw, mr_kind::odp);
+	memory_region local_mr(qp.pd, local.data(), local.size(), rw, mr_kind::odp);
+	for (int i = 0; i < iterations; ++i) {
+		advise(remote.data(), remote.size(), MADV_DONTNEED);
+		advise(local.data(), local.size(), MADV_DONTNEED);
+		fill_pattern(remote.data() + src_offset, message, i);
+		const ibv_wc wc = qp.read(local_mr, local.data() + dst_offset, message, remote_mr,
+					  remote.data() + src_offset);
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+		ASSERT_EQ(pattern_mismatch(local.data() + dst_offset, message, i), message)
+			<< "iteration " << i;
+		expect_untouched_around(local, dst_offset, message);
+	}
+}
+
+void send_recv_iterations(rc_pair &qp)
+{
+	auto src = mapping::anonymous(4 * page_size);
+	auto dst = mapping::anonymous(4 * page_size);
+	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::odp);
+	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	for (int i = 0; i < iterations; ++i) {
+		advise(src.data(), src.size(), MADV_DONTNEED);
+		advise(dst.data(), dst.size(), MADV_DONTNEED);
+		fill_pattern(src.data() + src_offset, message, i);
+		const ibv_wc wc = qp.send(src_mr, src.data() + src_offset, message, dst_mr,
+					  dst.data() + dst_offset);
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+		ASSERT_EQ(wc.byte_len, message);
+		ASSERT_EQ(pattern_mismatch(dst.data() + dst_offset, message, i), message)
+			<< "iteration " << i;
+		expect_untouched_around(dst, dst_offset, message);
+	}
+}
+
+TEST(OdpOps, RcSendRecvFaultsEveryIteration)
+{
+	rc_pair qp;
+	send_recv_iterations(qp);
+}
+
+TEST(OdpOps, SrqRecvFaultsEveryIteration)
+{
+	rc_pair qp(0, true);
+	send_recv_iterations(qp);
+}
+
+TEST(OdpOps, CompareSwapFaultsEveryIteration)
+{
+	rc_pair qp;
+	auto target = mapping::anonymous(2 * page_size);
+	auto result = mapping::anonymous(page_size);
+	memory_region target_mr(qp.pd, target.data(), target.size(), rw, mr_kind::odp);
+	memory_region result_mr(qp.pd, result.data(), result.size(), rw, mr_kind::odp);
+	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + page_size + 64);
+	auto *old = reinterpret_cast<std::uint64_t *>(result.data() + 8);
+	for (std::uint64_t i = 0; i < iterations; ++i) {
+		advise(target.data(), target.size(), MADV_DONTNEED);
+		advise(result.data(), result.size(), MADV_DONTNEED);
+		const std::uint64_t before = 0x1000 + i;
+		*word = before;
+		// A matching compare swaps.
+		ibv_wc wc = qp.compare_swap(result_mr, old, target_mr, word, before, before * 3);
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+		EXPECT_EQ(*old, before);
+		EXPECT_EQ(*word, before * 3);
+		// A mismatching one only reports the value.
+		advise(target.data(), page_size, MADV_DONTNEED); // not the word's page
+		wc = qp.compare_swap(result_mr, old, target_mr, word, before, 7);
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+		EXPECT_EQ(*old, before * 3);
+		EXPECT_EQ(*word, before * 3);
+	}
+}
+
+TEST(OdpOps, FetchAddFaultsEveryIteration)
+{
+	rc_pair qp;
+	auto target = mapping::anonymous(2 * page_size);
+	auto result = mapping::anonymous(page_size);
+	memory_region target_mr(qp.pd, target.data(), target.size(), rw, mr_kind::odp);
+	memory_region result_mr(qp.pd, result.data(), result.size(), rw, mr_kind::odp);
+	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + page_size - 8);
+	auto *old = reinterpret_cast<std::uint64_t *>(result.data() + 16);
+	for (std::uint64_t i = 0; i < iterations; ++i) {
+		advise(target.data(), target.size(), MADV_DONTNEED);
+		advise(result.data(), result.size(), MADV_DONTNEED);
+		*word = 1000 * i;
+		const ibv_wc wc = qp.fetch_add(result_mr, old, target_mr, word, i + 1);
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+		EXPECT_EQ(*old, 1000 * i);
+		EXPECT_EQ(*word, 1000 * i + i + 1);
+	}
+}
+
+TEST(OdpOps, AtomicWriteFaultsEveryIteration)
+{
+	rc_pair qp(IBV_QP_EX_WITH_ATOMIC_WRITE);
+	ASSERT_NE(qp.req.ex(), nullptr);
+	auto target = mapping::anonymous(2 * page_size);
+	memory_region target_mr(qp.pd, target.data(), target.size(), rw, mr_kind::odp);
+	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + page_size + 8);
+	for (std::uint64_t i = 0; i < iterations; ++i) {
+		advise(target.data(), target.size(), MADV_DONTNEED);
+		const std::uint64_t value = 0xfeedface00000000ULL + i;
+		ibv_qp_ex *qpx = qp.req.ex();
+		ibv_wr_start(qpx);
+		qpx->wr_id = 10 + i;
+		qpx->wr_flags = IBV_SEND_SIGNALED;
+		ibv_wr_atomic_write(qpx, target_mr.rkey(), reinterpret_cast<std::uintptr_t>(word),
+				    &value);
+		ASSERT_EQ(ibv_wr_complete(qpx), 0);
+		const ibv_wc wc = qp.req_cq.wait(wc_timeout);
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+		EXPECT_EQ(*word, value);
+		EXPECT_EQ(value_mismatch(target.data(), page_size + 8, std::byte{0}), page_size + 8);
+	}
+}
+
+TEST(OdpOps, FlushFaultsEveryIteration)
+{
+	rc_pair qp(IBV_QP_EX_WITH_FLUSH | IBV_QP_EX_WITH_RDMA_WRITE);
+	ASSERT_NE(qp.req.ex(), nullptr);
+	auto src = mapping::anonymous(4 * page_size);
+	auto dst = mapping::anonymous(4 * page_size);
+	const int access = rw | IBV_ACCESS_FLUSH_GLOBAL;
+	memory_region src_mr(qp.pd, src.data(), src.size(), access, mr_kind::odp);
+	memory_region dst_mr(qp.pd, dst.data(), dst.size(), access, mr_kind::odp);
+	for (int i = 0; i < iterations; ++i) {
+		advise(dst.data(), dst.size(), MADV_DONTNEED);
+		fill_pattern(dst.data() + dst_offset, message, i);
+		advise(src.data(), src.size(), MADV_DONTNEED);
+		// The data is in the CPU page; the mirror dropped it: the flush
+		// faults and must leave the bytes as they are.
+		ibv_qp_ex *qpx = qp.req.ex();
+		ibv_wr_start(qpx);
+		qpx->wr_id = 20 + i;
+		qpx->wr_flags = IBV_SEND_SIGNALED;
+		ibv_wr_flush(qpx, dst_mr.rkey(), reinterpret_cast<std::uintptr_t>(dst.data() + dst_offset),
+			     message, IBV_FLUSH_GLOBAL, IBV_FLUSH_RANGE);
+		ASSERT_EQ(ibv_wr_complete(qpx), 0);
+		const ibv_wc wc = qp.req_cq.wait(wc_timeout);
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+		const ibv_wc rd = qp.read(src_mr, src.data() + src_offset, message, dst_mr,
+					  dst.data() + dst_offset);
+		ASSERT_EQ(rd.status, IBV_WC_SUCCESS) << wc_status_name(rd.status);
+		ASSERT_EQ(pattern_mismatch(src.data() + src_offset, message, i), message)
+			<< "iteration " << i;
+	}
+}
+
+// UD: two QPs on one device, the receive buffer is ODP and starts close to
+// the end of a page so that the GRH and the payload straddle two pages.
+TEST(OdpOps, UdSendRecvFaultsEveryIteration)
+{
+	const auto &env = test_env::get();
+	auto ctx = context::open(env.dev);
+	protection_domain pd(ctx);
+	completion_queue send_cq(ctx, 64);
+	completion_queue recv_cq(ctx, 64);
+	queue_pair sender(ctx, pd, send_cq, qp_options{.type = IBV_QPT_UD});
+	queue_pair receiver(ctx, pd, recv_cq, qp_options{.type = IBV_QPT_UD});
+	const ibv_gid gid = ctx.gid(1, env.gid_index);
+	sender.connect({}, env.gid_index);
+	receiver.connect({}, env.gid_index);
+	address_handle ah(pd, gid, env.gid_index);
+
+	constexpr std::uint32_t payload = 1000;
+	constexpr std::uint32_t grh = 40;
+	constexpr std::size_t recv_offset = page_size - 500;
+	auto src = mapping::anonymous(2 * page_size);
+	auto dst = mapping::anonymous(2 * page_size);
+	memory_region src_mr(pd, src.data(), src.size(), rw, mr_kind::odp);
+	memory_region dst_mr(pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	for (int i = 0; i < iterations; ++i) {
+		advise(src.data(), src.size(), MADV_DONTNEED);
+		advise(dst.data(), dst.size(), MADV_DONTNEED);
+		fill_pattern(src.data() + src_offset, payload, i);
+
+		ibv_sge rsge{reinterpret_cast<std::uintptr_t>(dst.data() + recv_offset),
+			     grh + payload, dst_mr.lkey()};
+		ibv_recv_wr rwr{};
+		rwr.sg_list = &rsge;
+		rwr.num_sge = 1;
+		ASSERT_EQ(receiver.post_recv(rwr), 0);
+
+		ibv_sge ssge{reinterpret_cast<std::uintptr_t>(src.data() + src_offset), payload,
+			     src_mr.lkey()};
+		ibv_send_wr swr{};
+		swr.sg_list = &ssge;
+		swr.num_sge = 1;
+		swr.opcode = IBV_WR_SEND;
+		swr.send_flags = IBV_SEND_SIGNALED;
+		swr.wr.ud.ah = ah.get();
+		swr.wr.ud.remote_qpn = receiver.qpn();
+		swr.wr.ud.remote_qkey = 0x11111111;
+		ASSERT_EQ(sender.post_send(swr), 0);
+		const ibv_wc sent = send_cq.wait(wc_timeout);
+		ASSERT_EQ(sent.status, IBV_WC_SUCCESS) << wc_status_name(sent.status);
+		const ibv_wc got = recv_cq.wait(wc_timeout);
+		ASSERT_EQ(got.status, IBV_WC_SUCCESS) << wc_status_name(got.status);
+		ASSERT_EQ(got.byte_len, grh + payload);
+		ASSERT_EQ(pattern_mismatch(dst.data() + recv_offset + grh, payload, i), payload)
+			<< "iteration " << i;
+		expect_untouched_around(dst, recv_offset, grh + payload);
+	}
+}
+
+// On our rxe the counters prove that each iteration faulted.
+TEST(OdpOps, CountersShowAFaultPerIteration)
+{
+	const auto &env = test_env::get();
+	if (!env.ours())
+		GTEST_SKIP() << "stock rxe has no ODP counters";
+	rc_pair qp;
+	auto src = mapping::anonymous(2 * page_size);
+	auto dst = mapping::anonymous(2 * page_size);
+	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::pinned);
+	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	fill_pattern(src.data(), page_size, 1);
+	const auto before = read_odp_counters(env.dev).value();
+	for (int i = 0; i < iterations; ++i) {
+		advise(dst.data(), dst.size(), MADV_DONTNEED);
+		const ibv_wc wc = qp.write(src_mr, src.data(), page_size, dst_mr, dst.data());
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	}
+	const auto after = read_odp_counters(env.dev).value();
+	EXPECT_GE(after.at("faults") - before.at("faults"), iterations);
+	EXPECT_GE(after.at("pages_faulted") - before.at("pages_faulted"), iterations);
+	EXPECT_GE(after.at("invalidations") - before.at("invalidations"), iterations);
+	EXPECT_EQ(after.at("fault_errors"), before.at("fault_errors"));
+}
+
+} // namespace
+} // namespace ibodp::test
