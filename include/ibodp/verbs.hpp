@@ -142,6 +142,9 @@ public:
 	/// RC: moves the QP to RTS connected to @p remote over RoCE (GID
 	/// @p gid_index of port 1). UD: moves it to RTS. Throws ibodp::error.
 	void connect(const endpoint &remote, int gid_index, std::uint32_t local_psn = 0);
+	/// Moves the QP back to RESET (for example out of ERR), dropping its
+	/// outstanding work, so that connect() can be called again.
+	void reset();
 
 	[[nodiscard]] int post_send(ibv_send_wr &wr) noexcept;
 	[[nodiscard]] int post_recv(ibv_recv_wr &wr) noexcept;

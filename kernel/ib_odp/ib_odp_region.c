@@ -105,9 +105,11 @@ static void ib_odp_lockdep_reclaim(struct ib_odp_region *region)
  * current process alive until ib_odp_region_destroy().
  *
  * Context: process context of the owning process, no locks held.
+ * A range that nothing maps (even beyond the user address space) is
+ * accepted, as by the core ODP code; the device's accesses to it fail.
+ *
  * Return: the region, or ERR_PTR(-EINVAL) for an empty range or a process
- * without an mm, -EOVERFLOW for a range that wraps, -EFAULT for a range
- * beyond the user address space, -ENOMEM.
+ * without an mm, -EOVERFLOW for a range that wraps, -ENOMEM.
  */
 struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
 					   u64 addr, u64 length,
@@ -122,10 +124,8 @@ struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
 	if (check_add_overflow(addr, length - 1, &last) ||
 	    last > ULONG_MAX - PAGE_SIZE)
 		return ERR_PTR(-EOVERFLOW);
-	if (last >= TASK_SIZE)
-		return ERR_PTR(-EFAULT);
 
-	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	region = kzalloc_obj(*region);
 	if (!region)
 		return ERR_PTR(-ENOMEM);
 	region->dev = dev;

@@ -209,6 +209,14 @@ void queue_pair::connect(const endpoint &remote, int gid_index, std::uint32_t lo
 		throw error("ibv_modify_qp", rc, "RTR to RTS");
 }
 
+void queue_pair::reset()
+{
+	ibv_qp_attr attr{};
+	attr.qp_state = IBV_QPS_RESET;
+	if (int rc = ibv_modify_qp(qp_.get(), &attr, IBV_QP_STATE))
+		throw error("ibv_modify_qp", rc, "to RESET");
+}
+
 int queue_pair::post_send(ibv_send_wr &wr) noexcept
 {
 	ibv_send_wr *bad = nullptr;

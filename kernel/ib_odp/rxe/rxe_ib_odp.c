@@ -275,7 +275,7 @@ static int rxe_odp_advise_async(struct rxe_pd *pd, unsigned int flags,
 	u32 i;
 	int err;
 
-	req = kzalloc(struct_size(req, sge, num_sge), GFP_KERNEL);
+	req = kzalloc_flex(*req, sge, num_sge);
 	if (!req)
 		return -ENOMEM;
 	INIT_WORK(&req->work, rxe_odp_prefetch_work);

@@ -158,8 +158,18 @@ rc_pair::rc_pair(std::uint64_t send_ops_flags, bool with_srq)
 	  req(ctx, pd, req_cq, qp_options{.send_ops_flags = send_ops_flags}),
 	  resp(ctx, pd, resp_cq, qp_options{.srq = srq ? &*srq : nullptr})
 {
+	reconnect();
+}
+
+void rc_pair::reconnect()
+{
 	const int gid_index = test_env::get().gid_index;
 	const ibv_gid gid = ctx.gid(1, gid_index);
+	req.reset();
+	resp.reset();
+	// Completions of the old connection (flushed work) are not wanted.
+	while (req_cq.poll() || resp_cq.poll()) {
+	}
 	req.connect({resp.qpn(), gid, 0}, gid_index);
 	resp.connect({req.qpn(), gid, 0}, gid_index);
 }

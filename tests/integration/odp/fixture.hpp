@@ -92,6 +92,8 @@ public:
 				       std::uint64_t add);
 	/// Posts a receive of @p dst (on the SRQ if there is one) and a send of
 	/// @p src; returns the receive's completion after the send's.
+	/// Brings both QPs back from an error to a working connection.
+	void reconnect();
 	[[nodiscard]] ibv_wc send(const memory_region &src, const void *src_addr, std::uint32_t length,
 				  const memory_region &dst, void *dst_addr);
 

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+// ODP against the memory manager: the NIC must always see what the CPU
+// sees. munmap/mmap, mprotect, fork, mremap, huge pages, shared memory,
+// process exit with work in flight, and concurrent invalidation.
+//
+// Local buffers that receive data are pinned and page-aligned here, so
+// that these tests judge the remote ODP region and not the stock copy
+// defect that odp_ops_test.cpp covers.
+
+#include "fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace ibodp::test {
+namespace {
+
+constexpr int rw = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
+constexpr std::size_t huge = 2UL << 20;
+
+// A pinned, page-aligned local buffer with its MR.
+struct pinned_buffer {
+	pinned_buffer(const protection_domain &pd, std::size_t length)
+		: memory(mapping::anonymous(length)),
+		  mr(pd, memory.data(), length, rw, mr_kind::pinned)
+	{
+	}
+	mapping memory;
+	memory_region mr;
+};
+
+TEST(OdpMm, MunmapThenMmapAtTheSameAddressShowsTheNewPage)
+{
+	rc_pair qp;
+	pinned_buffer local(qp.pd, 2 * page_size);
+	auto remote = mapping::anonymous(2 * page_size);
+	memory_region mr(qp.pd, remote.data(), remote.size(), rw, mr_kind::odp);
+	fill_pattern(remote.data(), remote.size(), 1);
+	ibv_wc wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, remote.data());
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	ASSERT_EQ(pattern_mismatch(local.memory.data(), 2 * page_size, 1), 2 * page_size);
+
+	void *addr = remote.data();
+	ASSERT_EQ(munmap(addr, remote.size()), 0);
+	void *again = mmap(addr, remote.size(), PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	ASSERT_EQ(again, addr);
+	fill_pattern(again, remote.size(), 2);
+	wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, again);
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_EQ(pattern_mismatch(local.memory.data(), 2 * page_size, 2), 2 * page_size)
+		<< "the NIC read the old page after munmap";
+}
+
+TEST(OdpMm, MprotectReadOnlyRejectsWritesUntilWritableAgain)
+{
+	rc_pair qp;
+	pinned_buffer src(qp.pd, page_size);
+	auto dst = mapping::anonymous(2 * page_size);
+	memory_region mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	fill_pattern(src.memory.data(), page_size, 1);
+	ibv_wc wc = qp.write(src.mr, src.memory.data(), page_size, mr, dst.data());
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+
+	ASSERT_EQ(mprotect(dst.data(), dst.size(), PROT_READ), 0);
+	fill_pattern(src.memory.data(), page_size, 2);
+	wc = qp.write(src.mr, src.memory.data(), page_size, mr, dst.data());
+	EXPECT_NE(wc.status, IBV_WC_SUCCESS) << "RDMA WRITE into read-only memory succeeded";
+	EXPECT_EQ(pattern_mismatch(dst.data(), page_size, 1), page_size);
+
+	ASSERT_EQ(mprotect(dst.data(), dst.size(), PROT_READ | PROT_WRITE), 0);
+	qp.reconnect();
+	wc = qp.write(src.mr, src.memory.data(), page_size, mr, dst.data());
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_EQ(pattern_mismatch(dst.data(), page_size, 2), page_size);
+}
+
+// Blocks until one byte arrives on @p fd.
+void wait_byte(int fd)
+{
+	char c = 0;
+	while (read(fd, &c, 1) < 0 && errno == EINTR) {
+	}
+}
+
+void send_byte(int fd)
+{
+	const char c = 1;
+	while (write(fd, &c, 1) < 0 && errno == EINTR) {
+	}
+}
+
+TEST(OdpMm, ForkKeepsParentWorkingAndLeavesChildCopyAlone)
+{
+	rc_pair qp;
+	pinned_buffer src(qp.pd, 2 * page_size);
+	pinned_buffer check(qp.pd, 2 * page_size);
+	auto dst = mapping::anonymous(2 * page_size);
+	memory_region mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	fill_pattern(src.memory.data(), 2 * page_size, 1);
+	ibv_wc wc = qp.write(src.mr, src.memory.data(), 2 * page_size, mr, dst.data());
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+
+	int to_parent[2];
+	int to_child[2];
+	ASSERT_EQ(pipe(to_parent), 0);
+	ASSERT_EQ(pipe(to_child), 0);
+	const pid_t child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		// The child's copy: its own data, untouched by the parent's NIC.
+		fill_pattern(dst.data(), dst.size(), 9);
+		send_byte(to_parent[1]);
+		wait_byte(to_child[0]);
+		_exit(pattern_mismatch(dst.data(), dst.size(), 9) == dst.size() ? 0 : 1);
+	}
+	wait_byte(to_parent[0]);
+	fill_pattern(src.memory.data(), 2 * page_size, 3);
+	wc = qp.write(src.mr, src.memory.data(), 2 * page_size, mr, dst.data());
+	EXPECT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_EQ(pattern_mismatch(dst.data(), dst.size(), 3), dst.size())
+		<< "the parent does not see its own RDMA WRITE";
+	wc = qp.read(check.mr, check.memory.data(), 2 * page_size, mr, dst.data());
+	EXPECT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_EQ(pattern_mismatch(check.memory.data(), 2 * page_size, 3), 2 * page_size)
+		<< "the NIC reads something else than the parent's memory";
+	send_byte(to_child[1]);
+	int status = 0;
+	ASSERT_EQ(waitpid(child, &status, 0), child);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		<< "the child's copy-on-write page was changed";
+	for (int fd : {to_parent[0], to_parent[1], to_child[0], to_child[1]})
+		close(fd);
+}
+
+TEST(OdpMm, MremapAwayFailsAndMremapBackWorks)
+{
+	rc_pair qp;
+	pinned_buffer local(qp.pd, 2 * page_size);
+	auto region = mapping::anonymous(2 * page_size);
+	auto elsewhere = mapping::anonymous(2 * page_size);
+	memory_region mr(qp.pd, region.data(), region.size(), rw, mr_kind::odp);
+	fill_pattern(region.data(), region.size(), 5);
+	ibv_wc wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, region.data());
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+
+	// Move the pages away: the MR's range is now unmapped.
+	void *moved = mremap(region.data(), region.size(), region.size(),
+			     MREMAP_MAYMOVE | MREMAP_FIXED, elsewhere.data());
+	ASSERT_EQ(moved, static_cast<void *>(elsewhere.data()));
+	std::memset(local.memory.data(), 0, 2 * page_size);
+	wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, region.data());
+	EXPECT_NE(wc.status, IBV_WC_SUCCESS) << "read an unmapped range through the MR";
+	EXPECT_EQ(value_mismatch(local.memory.data(), 2 * page_size, std::byte{0}), 2 * page_size);
+
+	// Move them back: the MR sees the same data again.
+	void *back = mremap(elsewhere.data(), region.size(), region.size(),
+			    MREMAP_MAYMOVE | MREMAP_FIXED, region.data());
+	ASSERT_EQ(back, static_cast<void *>(region.data()));
+	elsewhere.release();
+	qp.reconnect();
+	wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, region.data());
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_EQ(pattern_mismatch(local.memory.data(), 2 * page_size, 5), 2 * page_size);
+}
+
+// Kilobytes of AnonHugePages of the mapping that contains @p addr.
+long anon_huge_kb(const void *addr)
+{
+	std::ifstream smaps("/proc/self/smaps");
+	const auto target = reinterpret_cast<std::uintptr_t>(addr);
+	bool inside = false;
+	for (std::string line; std::getline(smaps, line);) {
+		std::uintptr_t lo = 0;
+		std::uintptr_t hi = 0;
+		if (std::sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2) {
+			inside = target >= lo && target < hi;
+			continue;
+		}
+		long kb = 0;
+		if (inside && std::sscanf(line.c_str(), "AnonHugePages: %ld kB", &kb) == 1)
+			return kb;
+	}
+	return 0;
+}
+
+// Write 1 MiB across the boundary of two 2 MiB units and read it back.
+void write_read_across_units(rc_pair &qp, const memory_region &mr, std::byte *base, unsigned seed)
+{
+	constexpr std::uint32_t length = 1U << 20;
+	pinned_buffer src(qp.pd, length);
+	pinned_buffer back(qp.pd, length);
+	std::byte *target = base + huge - length / 2;
+	fill_pattern(src.memory.data(), length, seed);
+	ibv_wc wc = qp.write(src.mr, src.memory.data(), length, mr, target);
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	ASSERT_EQ(pattern_mismatch(target, length, seed), length);
+	wc = qp.read(back.mr, back.memory.data(), length, mr, target);
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	ASSERT_EQ(pattern_mismatch(back.memory.data(), length, seed), length);
+}
+
+TEST(OdpMm, TransparentHugePages)
+{
+	rc_pair qp;
+	auto region = mapping::aligned(2 * huge, huge);
+	advise(region.data(), region.size(), MADV_HUGEPAGE);
+	std::memset(region.data(), 0x11, region.size());
+	memory_region mr(qp.pd, region.data(), region.size(), rw, mr_kind::odp);
+	write_read_across_units(qp, mr, region.data(), 1);
+
+	// Splitting a huge page by dropping part of it must not lose the rest.
+	advise(region.data() + 64 * page_size, 16 * page_size, MADV_DONTNEED);
+	write_read_across_units(qp, mr, region.data(), 2);
+	EXPECT_EQ(value_mismatch(region.data(), 64 * page_size, std::byte{0x11}), 64 * page_size);
+
+	// On ours one access maps the whole 2 MiB unit of a huge page.
+	const auto &env = test_env::get();
+	advise(region.data(), region.size(), MADV_DONTNEED);
+	std::memset(region.data(), 0x22, region.size());
+	if (!env.ours() || anon_huge_kb(region.data()) < 2048)
+		return;
+	pinned_buffer word(qp.pd, page_size);
+	const auto before = read_odp_counters(env.dev).value();
+	const ibv_wc wc = qp.read(word.mr, word.memory.data(), 8, mr, region.data() + huge + 8);
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	const auto after = read_odp_counters(env.dev).value();
+	EXPECT_EQ(after.at("pages_faulted") - before.at("pages_faulted"), 512)
+		<< "a huge page was not mirrored as one 2 MiB unit";
+}
+
+TEST(OdpMm, HugetlbfsPages)
+{
+	void *addr = mmap(nullptr, 2 * huge, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (21 << MAP_HUGE_SHIFT), -1, 0);
+	if (addr == MAP_FAILED)
+		GTEST_SKIP() << "no 2 MiB huge pages reserved (tools/vm/run --hugepages N)";
+	mapping region(addr, 2 * huge);
+	std::memset(region.data(), 0x44, region.size());
+	rc_pair qp;
+	memory_region mr(qp.pd, region.data(), region.size(), rw, mr_kind::odp);
+	write_read_across_units(qp, mr, region.data(), 3);
+	EXPECT_EQ(value_mismatch(region.data(), page_size, std::byte{0x44}), page_size);
+}
+
+TEST(OdpMm, SharedMemfdPages)
+{
+	const int fd = memfd_create("ib_odp_test", 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(ftruncate(fd, 4 * page_size), 0);
+	auto map_shared = [fd] {
+		void *addr = mmap(nullptr, 4 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (addr == MAP_FAILED)
+			throw error("mmap", errno);
+		return mapping(addr, 4 * page_size);
+	};
+	auto view = map_shared();
+	auto other_view = map_shared();
+	close(fd);
+	rc_pair qp;
+	pinned_buffer src(qp.pd, 2 * page_size);
+	pinned_buffer back(qp.pd, 2 * page_size);
+	memory_region mr(qp.pd, view.data(), view.size(), rw, mr_kind::odp);
+
+	fill_pattern(src.memory.data(), 2 * page_size, 6);
+	ibv_wc wc = qp.write(src.mr, src.memory.data(), 2 * page_size, mr, view.data() + page_size);
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_EQ(pattern_mismatch(other_view.data() + page_size, 2 * page_size, 6), 2 * page_size)
+		<< "the write did not reach the shared pages";
+
+	// Dropping the mapping keeps the file's pages: the NIC faults them back.
+	advise(view.data(), view.size(), MADV_DONTNEED);
+	wc = qp.read(back.mr, back.memory.data(), 2 * page_size, mr, view.data() + page_size);
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_EQ(pattern_mismatch(back.memory.data(), 2 * page_size, 6), 2 * page_size);
+}
+
+TEST(OdpMm, ExitWithRegionsAndWorkInFlightCleansUp)
+{
+	const auto &env = test_env::get();
+	const auto regions_before = count_odp_regions(env.dev);
+	const pid_t child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		// Resources are deliberately leaked: the kernel cleans up on exit.
+		auto *qp = new rc_pair();
+		auto src = mapping::anonymous(64 * page_size);
+		auto dst = mapping::anonymous(64 * page_size);
+		auto *src_mr = new memory_region(qp->pd, src.data(), src.size(), rw, mr_kind::odp);
+		auto *dst_mr = new memory_region(qp->pd, dst.data(), dst.size(), rw, mr_kind::odp);
+		for (std::size_t i = 0; i < 32; ++i) {
+			ibv_sge sge{reinterpret_cast<std::uintptr_t>(src.data()),
+				    static_cast<std::uint32_t>(2 * page_size), src_mr->lkey()};
+			ibv_send_wr wr{};
+			wr.sg_list = &sge;
+			wr.num_sge = 1;
+			wr.opcode = IBV_WR_RDMA_WRITE;
+			wr.wr.rdma.remote_addr =
+				reinterpret_cast<std::uintptr_t>(dst.data() + (i % 32) * 2 * page_size);
+			wr.wr.rdma.rkey = dst_mr->rkey();
+			if (qp->req.post_send(wr) != 0)
+				_exit(2);
+		}
+		_exit(0);
+	}
+	int status = 0;
+	ASSERT_EQ(waitpid(child, &status, 0), child);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (regions_before) {
+		EXPECT_EQ(count_odp_regions(env.dev), regions_before)
+			<< "the exited process left ODP regions behind";
+	}
+}
+
+TEST(OdpMm, ConcurrentInvalidationDoesNotCorruptData)
+{
+	rc_pair qp;
+	constexpr std::size_t pages = 16;
+	constexpr std::uint32_t length = 3 * page_size + 512;
+	auto src = mapping::anonymous(pages * page_size);
+	auto dst = mapping::anonymous(pages * page_size);
+	pinned_buffer check(qp.pd, 4 * page_size);
+	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::odp);
+	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	std::byte *scratch = dst.data() + 8 * page_size;
+
+	// Invalidate without changing data or write permission: toggling
+	// PROT_EXEC rewrites the page tables, MADV_DONTNEED drops unused pages
+	// of the same region.
+	std::atomic<bool> stop{false};
+	std::atomic<long> toggles{0};
+	std::thread invalidator([&] {
+		while (!stop.load()) {
+			mprotect(dst.data(), 8 * page_size, PROT_READ | PROT_WRITE | PROT_EXEC);
+			mprotect(src.data(), 8 * page_size, PROT_READ | PROT_WRITE | PROT_EXEC);
+			madvise(scratch, 8 * page_size, MADV_DONTNEED);
+			mprotect(dst.data(), 8 * page_size, PROT_READ | PROT_WRITE);
+			mprotect(src.data(), 8 * page_size, PROT_READ | PROT_WRITE);
+			toggles.fetch_add(1);
+		}
+	});
+	const auto before = read_odp_counters(test_env::get().dev);
+	int mismatches = 0;
+	int errors = 0;
+	for (unsigned i = 0; i < 200; ++i) {
+		fill_pattern(src.data() + 256, length, i);
+		ibv_wc wc = qp.write(src_mr, src.data() + 256, length, dst_mr, dst.data() + page_size);
+		if (wc.status != IBV_WC_SUCCESS) {
+			++errors;
+			qp.reconnect();
+			continue;
+		}
+		wc = qp.read(check.mr, check.memory.data(), length, dst_mr, dst.data() + page_size);
+		if (wc.status != IBV_WC_SUCCESS) {
+			++errors;
+			qp.reconnect();
+			continue;
+		}
+		if (pattern_mismatch(check.memory.data(), length, i) != length)
+			++mismatches;
+	}
+	stop = true;
+	invalidator.join();
+	EXPECT_EQ(mismatches, 0);
+	EXPECT_EQ(errors, 0);
+	EXPECT_GT(toggles.load(), 0);
+	if (before) {
+		const auto after = read_odp_counters(test_env::get().dev).value();
+		EXPECT_GT(after.at("invalidations"), before->at("invalidations"));
+		std::printf("invalidations %lld, collisions %lld, faults %lld during the run\n",
+			    after.at("invalidations") - before->at("invalidations"),
+			    after.at("collisions") - before->at("collisions"),
+			    after.at("faults") - before->at("faults"));
+	}
+}
+
+} // namespace
+} // namespace ibodp::test
