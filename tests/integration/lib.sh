@@ -62,3 +62,16 @@ run_pair() {
 		fail "server exited $rc_s, client exited $rc_c"
 	fi
 }
+
+# run_perftest TOOL PORT RESULT_REGEX ARGS...: a perftest tool with ODP
+# registration (--odp) on both sides between two processes; both must
+# finish and the client must print a result line matching RESULT_REGEX.
+run_perftest() {
+	local tool=$1 port=$2 result=$3
+	shift 3
+	run_pair "$port" \
+		"$tool" -d "$SERVER_DEV" -x "$GID" -p "$port" -F --odp "$@" -- \
+		"$tool" -d "$CLIENT_DEV" -x "$GID" -p "$port" -F --odp "$@" "$SERVER_IP"
+	grep -Eq "$result" "$TEST_OUT/client.log" ||
+		fail "$tool: no result line matching '$result' in the client output"
+}

@@ -182,70 +182,64 @@ ibv_wc rc_pair::post_and_wait(ibv_send_wr &wr)
 	return req_cq.wait(wc_timeout);
 }
 
+namespace {
+
+ibv_sge sge_of(const memory_region &mr, const void *addr, std::uint32_t length)
+{
+	return {reinterpret_cast<std::uintptr_t>(addr), length, mr.lkey()};
+}
+
+} // namespace
+
+ibv_wc rc_pair::post_remote(ibv_wr_opcode opcode, ibv_sge sge, const memory_region &remote,
+			    const void *remote_addr, std::uint64_t compare_add, std::uint64_t swap)
+{
+	ibv_send_wr wr{};
+	wr.wr_id = opcode;
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	wr.opcode = opcode;
+	const auto addr = reinterpret_cast<std::uintptr_t>(remote_addr);
+	if (opcode == IBV_WR_ATOMIC_CMP_AND_SWP || opcode == IBV_WR_ATOMIC_FETCH_AND_ADD) {
+		wr.wr.atomic = {addr, compare_add, swap, remote.rkey()};
+	} else {
+		wr.wr.rdma = {addr, remote.rkey()};
+	}
+	return post_and_wait(wr);
+}
+
 ibv_wc rc_pair::write(const memory_region &src, const void *src_addr, std::uint32_t length,
 		      const memory_region &dst, void *dst_addr)
 {
-	ibv_sge sge{reinterpret_cast<std::uintptr_t>(src_addr), length, src.lkey()};
-	ibv_send_wr wr{};
-	wr.wr_id = 1;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
-	wr.opcode = IBV_WR_RDMA_WRITE;
-	wr.wr.rdma.remote_addr = reinterpret_cast<std::uintptr_t>(dst_addr);
-	wr.wr.rdma.rkey = dst.rkey();
-	return post_and_wait(wr);
+	return post_remote(IBV_WR_RDMA_WRITE, sge_of(src, src_addr, length), dst, dst_addr);
 }
 
 ibv_wc rc_pair::read(const memory_region &local, void *local_addr, std::uint32_t length,
 		     const memory_region &remote, const void *remote_addr)
 {
-	ibv_sge sge{reinterpret_cast<std::uintptr_t>(local_addr), length, local.lkey()};
-	ibv_send_wr wr{};
-	wr.wr_id = 2;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
-	wr.opcode = IBV_WR_RDMA_READ;
-	wr.wr.rdma.remote_addr = reinterpret_cast<std::uintptr_t>(remote_addr);
-	wr.wr.rdma.rkey = remote.rkey();
-	return post_and_wait(wr);
+	return post_remote(IBV_WR_RDMA_READ, sge_of(local, local_addr, length), remote,
+			   remote_addr);
 }
 
 ibv_wc rc_pair::compare_swap(const memory_region &local, std::uint64_t *result,
 			     const memory_region &remote, std::uint64_t *target,
 			     std::uint64_t compare, std::uint64_t swap)
 {
-	ibv_sge sge{reinterpret_cast<std::uintptr_t>(result), sizeof(*result), local.lkey()};
-	ibv_send_wr wr{};
-	wr.wr_id = 3;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
-	wr.opcode = IBV_WR_ATOMIC_CMP_AND_SWP;
-	wr.wr.atomic.remote_addr = reinterpret_cast<std::uintptr_t>(target);
-	wr.wr.atomic.rkey = remote.rkey();
-	wr.wr.atomic.compare_add = compare;
-	wr.wr.atomic.swap = swap;
-	return post_and_wait(wr);
+	return post_remote(IBV_WR_ATOMIC_CMP_AND_SWP, sge_of(local, result, sizeof(*result)),
+			   remote, target, compare, swap);
 }
 
 ibv_wc rc_pair::fetch_add(const memory_region &local, std::uint64_t *result,
 			  const memory_region &remote, std::uint64_t *target, std::uint64_t add)
 {
-	ibv_sge sge{reinterpret_cast<std::uintptr_t>(result), sizeof(*result), local.lkey()};
-	ibv_send_wr wr{};
-	wr.wr_id = 4;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
-	wr.opcode = IBV_WR_ATOMIC_FETCH_AND_ADD;
-	wr.wr.atomic.remote_addr = reinterpret_cast<std::uintptr_t>(target);
-	wr.wr.atomic.rkey = remote.rkey();
-	wr.wr.atomic.compare_add = add;
-	return post_and_wait(wr);
+	return post_remote(IBV_WR_ATOMIC_FETCH_AND_ADD, sge_of(local, result, sizeof(*result)),
+			   remote, target, add);
 }
 
 ibv_wc rc_pair::send(const memory_region &src, const void *src_addr, std::uint32_t length,
 		     const memory_region &dst, void *dst_addr)
 {
-	ibv_sge recv_sge{reinterpret_cast<std::uintptr_t>(dst_addr), length, dst.lkey()};
+	ibv_sge recv_sge = sge_of(dst, dst_addr, length);
 	ibv_recv_wr recv{};
 	recv.wr_id = 5;
 	recv.sg_list = &recv_sge;
@@ -255,7 +249,7 @@ ibv_wc rc_pair::send(const memory_region &src, const void *src_addr, std::uint32
 	if (rc != 0)
 		throw error("ibv_post_recv", rc);
 
-	ibv_sge sge{reinterpret_cast<std::uintptr_t>(src_addr), length, src.lkey()};
+	ibv_sge sge = sge_of(src, src_addr, length);
 	ibv_send_wr wr{};
 	wr.wr_id = 6;
 	wr.sg_list = &sge;

@@ -107,6 +107,10 @@ public:
 
 private:
 	[[nodiscard]] ibv_wc post_and_wait(ibv_send_wr &wr);
+	// One RDMA or atomic operation from "req" on @p remote.
+	[[nodiscard]] ibv_wc post_remote(ibv_wr_opcode opcode, ibv_sge sge,
+					 const memory_region &remote, const void *remote_addr,
+					 std::uint64_t compare_add = 0, std::uint64_t swap = 0);
 };
 
 /// Throws unless @p wc succeeded; the message names the status.

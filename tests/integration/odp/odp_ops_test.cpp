@@ -32,64 +32,50 @@ void expect_untouched_around(const mapping &m, std::size_t offset, std::size_t l
 		<< "bytes after the target were written";
 }
 
+// Moves `message` bytes from a "from" ODP buffer to a "to" ODP buffer with
+// @p transfer, dropping both buffers' pages before every iteration.
+template <typename Transfer> void transfer_faults_every_iteration(rc_pair &qp, Transfer transfer)
+{
+	auto from = mapping::anonymous(4 * page_size);
+	auto to = mapping::anonymous(4 * page_size);
+	memory_region from_mr(qp.pd, from.data(), from.size(), rw, mr_kind::odp);
+	memory_region to_mr(qp.pd, to.data(), to.size(), rw, mr_kind::odp);
+	for (int i = 0; i < iterations; ++i) {
+		advise(from.data(), from.size(), MADV_DONTNEED);
+		advise(to.data(), to.size(), MADV_DONTNEED);
+		fill_pattern(from.data() + src_offset, message, i);
+		const ibv_wc wc = transfer(from_mr, from.data() + src_offset, to_mr,
+					   to.data() + dst_offset);
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+		ASSERT_EQ(pattern_mismatch(to.data() + dst_offset, message, i), message)
+			<< "iteration " << i;
+		expect_untouched_around(to, dst_offset, message);
+	}
+}
+
 TEST(OdpOps, RcWriteFaultsEveryIteration)
 {
 	rc_pair qp;
-	auto src = mapping::anonymous(4 * page_size);
-	auto dst = mapping::anonymous(4 * page_size);
-	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::odp);
-	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
-	for (int i = 0; i < iterations; ++i) {
-		advise(src.data(), src.size(), MADV_DONTNEED);
-		advise(dst.data(), dst.size(), MADV_DONTNEED);
-		fill_pattern(src.data() + src_offset, message, i);
-		const ibv_wc wc = qp.write(src_mr, src.data() + src_offset, message, dst_mr,
-					   dst.data() + dst_offset);
-		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
-		ASSERT_EQ(pattern_mismatch(dst.data() + dst_offset, message, i), message)
-			<< "iteration " << i;
-		expect_untouched_around(dst, dst_offset, message);
-	}
+	transfer_faults_every_iteration(qp, [&](auto &from_mr, auto *from, auto &to_mr, auto *to) {
+		return qp.write(from_mr, from, message, to_mr, to);
+	});
 }
 
 TEST(OdpOps, RcReadFaultsEveryIteration)
 {
 	rc_pair qp;
-	auto remote = mapping::anonymous(4 * page_size);
-	auto local = mapping::anonymous(4 * page_size);
-	memory_region remote_mr(qp.pd, remote.data(), remote.size(), rw, mr_kind::odp);
-	memory_region local_mr(qp.pd, local.data(), local.size(), rw, mr_kind::odp);
-	for (int i = 0; i < iterations; ++i) {
-		advise(remote.data(), remote.size(), MADV_DONTNEED);
-		advise(local.data(), local.size(), MADV_DONTNEED);
-		fill_pattern(remote.data() + src_offset, message, i);
-		const ibv_wc wc = qp.read(local_mr, local.data() + dst_offset, message, remote_mr,
-					  remote.data() + src_offset);
-		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
-		ASSERT_EQ(pattern_mismatch(local.data() + dst_offset, message, i), message)
-			<< "iteration " << i;
-		expect_untouched_around(local, dst_offset, message);
-	}
+	transfer_faults_every_iteration(qp, [&](auto &from_mr, auto *from, auto &to_mr, auto *to) {
+		return qp.read(to_mr, to, message, from_mr, from);
+	});
 }
 
 void send_recv_iterations(rc_pair &qp)
 {
-	auto src = mapping::anonymous(4 * page_size);
-	auto dst = mapping::anonymous(4 * page_size);
-	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::odp);
-	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
-	for (int i = 0; i < iterations; ++i) {
-		advise(src.data(), src.size(), MADV_DONTNEED);
-		advise(dst.data(), dst.size(), MADV_DONTNEED);
-		fill_pattern(src.data() + src_offset, message, i);
-		const ibv_wc wc = qp.send(src_mr, src.data() + src_offset, message, dst_mr,
-					  dst.data() + dst_offset);
-		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
-		ASSERT_EQ(wc.byte_len, message);
-		ASSERT_EQ(pattern_mismatch(dst.data() + dst_offset, message, i), message)
-			<< "iteration " << i;
-		expect_untouched_around(dst, dst_offset, message);
-	}
+	transfer_faults_every_iteration(qp, [&](auto &from_mr, auto *from, auto &to_mr, auto *to) {
+		const ibv_wc wc = qp.send(from_mr, from, message, to_mr, to);
+		EXPECT_EQ(wc.byte_len, message);
+		return wc;
+	});
 }
 
 TEST(OdpOps, RcSendRecvFaultsEveryIteration)
