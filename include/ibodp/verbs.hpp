@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 #pragma once
 
-// RAII owners of verbs objects. Each type owns exactly one ibv_* object,
-// is movable but not copyable, and releases it in its destructor, which
-// never throws. Set-up failures throw ibodp::error; data-path calls return
-// an errno value (0 on success) and are [[nodiscard]]. get() exposes the
-// raw handle for interoperation; ownership stays with the object.
+// RAII owners of verbs objects and typed posting.
+//
+// Error model (see docs/library.md):
+//  - set-up (opening, allocating, registering, connecting) throws
+//    ibodp::error, which names the failed call and carries its errno;
+//  - the data path (post_*, poll, wait, prefetch) never throws: posting
+//    returns an errno value (0 on success), polling returns completions
+//    whose status carries its name, and waiting returns std::nullopt on
+//    timeout;
+//  - destructors never throw.
+// Each type owns exactly one ibv_* object, is movable but not copyable,
+// and get() exposes the raw handle for interoperation (ownership stays).
 
 #include "ibodp/error.hpp"
 
@@ -25,6 +32,21 @@ template <typename T, auto Release> struct releaser {
 	void operator()(T *object) const noexcept { static_cast<void>(Release(object)); }
 };
 } // namespace detail
+
+/// The name of a work completion status, e.g. "IBV_WC_REM_ACCESS_ERR".
+[[nodiscard]] std::string wc_status_name(ibv_wc_status status);
+
+/// A work completion.
+struct completion {
+	std::uint64_t wr_id = 0;
+	ibv_wc_status status = IBV_WC_GENERAL_ERR;
+	ibv_wc_opcode opcode = IBV_WC_SEND;
+	std::uint32_t byte_len = 0;
+	std::uint32_t qp_num = 0;
+
+	[[nodiscard]] bool ok() const noexcept { return status == IBV_WC_SUCCESS; }
+	[[nodiscard]] std::string status_name() const { return wc_status_name(status); }
+};
 
 /// An open RDMA device.
 class context {
@@ -55,21 +77,34 @@ private:
 	std::unique_ptr<ibv_pd, detail::releaser<ibv_pd, ibv_dealloc_pd>> pd_;
 };
 
-/// A completion queue, polled by the owner.
-class completion_queue {
+/// A completion channel: a file descriptor that signals completions.
+class completion_channel {
 public:
-	completion_queue(const context &ctx, int entries);
-	[[nodiscard]] ibv_cq *get() const noexcept { return cq_.get(); }
-
-	/// One completion if there is one.
-	[[nodiscard]] std::optional<ibv_wc> poll();
-	/// Polls until a completion arrives or @p timeout passes; throws
-	/// ibodp::error (ETIMEDOUT) on timeout, since a lost completion is a
-	/// set-up level failure of the caller's protocol.
-	[[nodiscard]] ibv_wc wait(std::chrono::milliseconds timeout);
+	explicit completion_channel(const context &ctx);
+	[[nodiscard]] ibv_comp_channel *get() const noexcept { return channel_.get(); }
 
 private:
+	std::unique_ptr<ibv_comp_channel,
+			detail::releaser<ibv_comp_channel, ibv_destroy_comp_channel>>
+		channel_;
+};
+
+/// A completion queue, optionally attached to a completion channel.
+class completion_queue {
+public:
+	completion_queue(const context &ctx, int entries, completion_channel *channel = nullptr);
+	[[nodiscard]] ibv_cq *get() const noexcept { return cq_.get(); }
+
+	/// One completion if there is one; nullopt also if polling failed.
+	[[nodiscard]] std::optional<completion> poll() noexcept;
+	/// A completion, or nullopt if none arrived within @p timeout. Busy
+	/// polls, or sleeps on the completion channel if there is one.
+	[[nodiscard]] std::optional<completion> wait(std::chrono::milliseconds timeout) noexcept;
+
+private:
+	[[nodiscard]] bool wait_for_event(std::chrono::milliseconds timeout) noexcept;
 	std::unique_ptr<ibv_cq, detail::releaser<ibv_cq, ibv_destroy_cq>> cq_;
+	completion_channel *channel_ = nullptr;
 };
 
 /// How the pages of a memory region are made available to the device.
@@ -79,12 +114,31 @@ enum class mr_kind {
 	implicit_odp, ///< on-demand paging over the whole address space
 };
 
+/// The name of a kind ("pinned", "odp", "implicit_odp").
+[[nodiscard]] const char *to_string(mr_kind kind) noexcept;
+
+/// What ibv_advise_mr() should make present.
+enum class prefetch_mode {
+	read,     ///< fault the pages in for reading
+	write,    ///< fault the pages in for writing
+	no_fault, ///< map what the CPU already has, fault nothing
+};
+
+/// A buffer of a peer: its address in the peer's MR and the MR's rkey.
+struct remote_buffer {
+	std::uint64_t addr = 0;
+	std::uint32_t rkey = 0;
+};
+
 /// A registered memory region. The memory itself is not owned.
 class memory_region {
 public:
 	/// Registers [addr, addr + length) with @p access (IBV_ACCESS_*; the
 	/// ON_DEMAND bit is added for ODP kinds). For implicit_odp, @p addr
-	/// must be nullptr and @p length SIZE_MAX. Throws ibodp::error.
+	/// must be nullptr and @p length SIZE_MAX. Throws ibodp::error: EINVAL
+	/// for an empty or implicit-shaped explicit range, EOVERFLOW for a
+	/// range that wraps (both checked before the kernel is asked), and
+	/// the kernel's errno otherwise.
 	memory_region(const protection_domain &pd, void *addr, std::size_t length, int access,
 		      mr_kind kind);
 
@@ -92,6 +146,16 @@ public:
 	[[nodiscard]] std::uint32_t lkey() const noexcept { return mr_->lkey; }
 	[[nodiscard]] std::uint32_t rkey() const noexcept { return mr_->rkey; }
 	[[nodiscard]] mr_kind kind() const noexcept { return kind_; }
+	/// A scatter-gather entry for [addr, addr + length) of this region.
+	[[nodiscard]] ibv_sge sge(const void *addr, std::uint32_t length) const noexcept;
+	/// How a peer addresses @p addr of this region.
+	[[nodiscard]] remote_buffer remote(const void *addr) const noexcept;
+
+	/// Asks the device to make [addr, addr + length) present
+	/// (ibv_advise_mr); @p synchronous waits until it is. Returns 0 or an
+	/// errno: EOPNOTSUPP on a pinned region or a device without prefetch.
+	[[nodiscard]] int prefetch(const void *addr, std::size_t length, prefetch_mode mode,
+				   bool synchronous) const noexcept;
 
 private:
 	std::unique_ptr<ibv_mr, detail::releaser<ibv_mr, ibv_dereg_mr>> mr_;
@@ -103,7 +167,7 @@ class shared_receive_queue {
 public:
 	shared_receive_queue(const protection_domain &pd, std::uint32_t max_wr);
 	[[nodiscard]] ibv_srq *get() const noexcept { return srq_.get(); }
-	[[nodiscard]] int post_recv(ibv_recv_wr &wr) noexcept;
+	[[nodiscard]] int post_recv(const ibv_sge &sge, std::uint64_t wr_id) noexcept;
 
 private:
 	std::unique_ptr<ibv_srq, detail::releaser<ibv_srq, ibv_destroy_srq>> srq_;
@@ -122,10 +186,24 @@ struct qp_options {
 	std::uint32_t max_send_wr = 64;
 	std::uint32_t max_recv_wr = 64;
 	std::uint32_t max_sge = 4;
-	/// IBV_QP_EX_WITH_* operations for the extended posting API (0: none).
+	/// IBV_QP_EX_WITH_* operations for the extended posting API, needed
+	/// for post_atomic_write() and post_flush() (0: none).
 	std::uint64_t send_ops_flags = 0;
 	const shared_receive_queue *srq = nullptr;
 };
+
+/// An address handle for UD sends.
+class address_handle {
+public:
+	address_handle(const protection_domain &pd, const ibv_gid &dgid, int gid_index);
+	[[nodiscard]] ibv_ah *get() const noexcept { return ah_.get(); }
+
+private:
+	std::unique_ptr<ibv_ah, detail::releaser<ibv_ah, ibv_destroy_ah>> ah_;
+};
+
+/// The Q_Key our UD queue pairs use.
+inline constexpr std::uint32_t ud_qkey = 0x11111111;
 
 /// A queue pair (RC or UD) on one CQ for sends and receives.
 class queue_pair {
@@ -145,29 +223,63 @@ public:
 	/// Moves the QP back to RESET (for example out of ERR), dropping its
 	/// outstanding work, so that connect() can be called again.
 	void reset();
-
-	[[nodiscard]] int post_send(ibv_send_wr &wr) noexcept;
-	[[nodiscard]] int post_recv(ibv_recv_wr &wr) noexcept;
 	/// The QP state as the device reports it.
 	[[nodiscard]] ibv_qp_state state() const;
 
+	// Typed posting: 0 or an errno. EINVAL is returned before anything
+	// reaches the device for misaligned atomics and atomics whose local
+	// buffer is not 8 bytes; EOPNOTSUPP for extended operations on a QP
+	// created without them.
+	[[nodiscard]] int post_send(const ibv_sge &local, std::uint64_t wr_id) noexcept;
+	[[nodiscard]] int post_send_ud(const ibv_sge &local, const address_handle &ah,
+				       std::uint32_t remote_qpn, std::uint64_t wr_id) noexcept;
+	[[nodiscard]] int post_recv(const ibv_sge &local, std::uint64_t wr_id) noexcept;
+	[[nodiscard]] int post_write(const ibv_sge &local, remote_buffer remote,
+				     std::uint64_t wr_id) noexcept;
+	[[nodiscard]] int post_read(const ibv_sge &local, remote_buffer remote,
+				    std::uint64_t wr_id) noexcept;
+	[[nodiscard]] int post_compare_swap(const ibv_sge &local, remote_buffer remote,
+					    std::uint64_t compare, std::uint64_t swap,
+					    std::uint64_t wr_id) noexcept;
+	[[nodiscard]] int post_fetch_add(const ibv_sge &local, remote_buffer remote,
+					 std::uint64_t add, std::uint64_t wr_id) noexcept;
+	[[nodiscard]] int post_atomic_write(remote_buffer remote, std::uint64_t value,
+					    std::uint64_t wr_id) noexcept;
+	[[nodiscard]] int post_flush(remote_buffer remote, std::size_t length, std::uint8_t type,
+				     std::uint8_t level, std::uint64_t wr_id) noexcept;
+	/// Raw posting of a prepared work request list.
+	[[nodiscard]] int post_send(ibv_send_wr &wr) noexcept;
+	[[nodiscard]] int post_recv(ibv_recv_wr &wr) noexcept;
+
 private:
+	[[nodiscard]] int post_one(ibv_wr_opcode opcode, const ibv_sge &local,
+				   remote_buffer remote, std::uint64_t wr_id,
+				   std::uint64_t compare_add = 0, std::uint64_t swap = 0) noexcept;
 	std::unique_ptr<ibv_qp, detail::releaser<ibv_qp, ibv_destroy_qp>> qp_;
 	ibv_qp_ex *qpx_ = nullptr;
 	ibv_qp_type type_;
 };
 
-/// An address handle for UD sends.
-class address_handle {
+/// Two RC queue pairs on one device connected to each other, for
+/// single-process use and tests: "req" posts, "resp" is the remote side.
+class rc_loopback {
 public:
-	address_handle(const protection_domain &pd, const ibv_gid &dgid, int gid_index);
-	[[nodiscard]] ibv_ah *get() const noexcept { return ah_.get(); }
+	/// Opens @p device and connects through GID @p gid_index.
+	rc_loopback(const std::string &device, int gid_index, std::uint64_t send_ops_flags = 0,
+		    bool with_srq = false);
+	/// Brings both QPs back from an error to a working connection.
+	void reconnect();
+
+	context ctx;
+	protection_domain pd;
+	std::optional<shared_receive_queue> srq;
+	completion_queue req_cq;
+	completion_queue resp_cq;
+	queue_pair req;
+	queue_pair resp;
 
 private:
-	std::unique_ptr<ibv_ah, detail::releaser<ibv_ah, ibv_destroy_ah>> ah_;
+	int gid_index_;
 };
-
-/// The name of a work completion status, e.g. "IBV_WC_REM_ACCESS_ERR".
-[[nodiscard]] std::string wc_status_name(ibv_wc_status status);
 
 } // namespace ibodp

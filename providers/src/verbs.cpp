@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 #include "ibodp/verbs.hpp"
 
+#include <poll.h>
+
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -68,35 +71,78 @@ protection_domain::protection_domain(const context &ctx) : pd_(ibv_alloc_pd(ctx.
 		throw error("ibv_alloc_pd", last_errno(), ctx.name());
 }
 
-completion_queue::completion_queue(const context &ctx, int entries)
-	: cq_(ibv_create_cq(ctx.get(), entries, nullptr, nullptr, 0))
+completion_channel::completion_channel(const context &ctx)
+	: channel_(ibv_create_comp_channel(ctx.get()))
+{
+	if (!channel_)
+		throw error("ibv_create_comp_channel", last_errno(), ctx.name());
+}
+
+completion_queue::completion_queue(const context &ctx, int entries, completion_channel *channel)
+	: cq_(ibv_create_cq(ctx.get(), entries, nullptr,
+			    channel != nullptr ? channel->get() : nullptr, 0)),
+	  channel_(channel)
 {
 	if (!cq_)
 		throw error("ibv_create_cq", last_errno(), ctx.name());
+	if (channel_ != nullptr && ibv_req_notify_cq(cq_.get(), 0) != 0)
+		throw error("ibv_req_notify_cq", last_errno(), ctx.name());
 }
 
-std::optional<ibv_wc> completion_queue::poll()
+std::optional<completion> completion_queue::poll() noexcept
 {
 	ibv_wc wc{};
-	int n = ibv_poll_cq(cq_.get(), 1, &wc);
-	if (n < 0)
-		throw error("ibv_poll_cq", EIO);
-	if (n == 0)
+	if (ibv_poll_cq(cq_.get(), 1, &wc) != 1)
 		return std::nullopt;
-	return wc;
+	return completion{wc.wr_id, wc.status, wc.opcode, wc.byte_len, wc.qp_num};
 }
 
-ibv_wc completion_queue::wait(std::chrono::milliseconds timeout)
+// Sleeps on the channel until the CQ signals, re-arming it; false on
+// timeout or error.
+bool completion_queue::wait_for_event(std::chrono::milliseconds timeout) noexcept
+{
+	pollfd pfd{channel_->get()->fd, POLLIN, 0};
+	if (::poll(&pfd, 1, static_cast<int>(timeout.count())) <= 0)
+		return false;
+	ibv_cq *cq = nullptr;
+	void *cq_context = nullptr;
+	if (ibv_get_cq_event(channel_->get(), &cq, &cq_context) != 0)
+		return false;
+	ibv_ack_cq_events(cq, 1);
+	return ibv_req_notify_cq(cq, 0) == 0;
+}
+
+std::optional<completion> completion_queue::wait(std::chrono::milliseconds timeout) noexcept
 {
 	const auto deadline = std::chrono::steady_clock::now() + timeout;
 	for (;;) {
-		if (auto wc = poll())
-			return *wc;
-		if (std::chrono::steady_clock::now() > deadline)
-			throw error("completion_queue::wait", ETIMEDOUT,
-				    "no completion within the deadline");
-		std::this_thread::yield();
+		if (auto done = poll())
+			return done;
+		const auto now = std::chrono::steady_clock::now();
+		if (now > deadline)
+			return std::nullopt;
+		if (channel_ != nullptr) {
+			const auto left =
+				std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+			// A completion may have arrived between poll and arming.
+			static_cast<void>(wait_for_event(std::min(left, std::chrono::milliseconds(100))));
+		} else {
+			std::this_thread::yield();
+		}
 	}
+}
+
+const char *to_string(mr_kind kind) noexcept
+{
+	switch (kind) {
+	case mr_kind::pinned:
+		return "pinned";
+	case mr_kind::odp:
+		return "odp";
+	case mr_kind::implicit_odp:
+		return "implicit_odp";
+	}
+	return "?";
 }
 
 memory_region::memory_region(const protection_domain &pd, void *addr, std::size_t length,
@@ -105,12 +151,47 @@ memory_region::memory_region(const protection_domain &pd, void *addr, std::size_
 {
 	if (kind != mr_kind::pinned)
 		access |= IBV_ACCESS_ON_DEMAND;
-	if (kind == mr_kind::implicit_odp && (addr != nullptr || length != SIZE_MAX))
-		throw error("ibv_reg_mr", EINVAL, "implicit ODP covers NULL..SIZE_MAX");
+	if (kind == mr_kind::implicit_odp) {
+		if (addr != nullptr || length != SIZE_MAX)
+			throw error("ibv_reg_mr", EINVAL, "implicit ODP covers NULL..SIZE_MAX");
+	} else {
+		if (length == 0)
+			throw error("ibv_reg_mr", EINVAL, "empty range");
+		const auto start = reinterpret_cast<std::uintptr_t>(addr);
+		if (start + length - 1 < start)
+			throw error("ibv_reg_mr", EOVERFLOW, "range wraps around");
+	}
 	errno = 0;
 	mr_.reset(ibv_reg_mr(pd.get(), addr, length, access));
 	if (!mr_)
 		throw error("ibv_reg_mr", last_errno());
+}
+
+ibv_sge memory_region::sge(const void *addr, std::uint32_t length) const noexcept
+{
+	return {reinterpret_cast<std::uintptr_t>(addr), length, mr_->lkey};
+}
+
+remote_buffer memory_region::remote(const void *addr) const noexcept
+{
+	return {reinterpret_cast<std::uintptr_t>(addr), mr_->rkey};
+}
+
+int memory_region::prefetch(const void *addr, std::size_t length, prefetch_mode mode,
+			    bool synchronous) const noexcept
+{
+	if (kind_ == mr_kind::pinned)
+		return EOPNOTSUPP;
+	if (length == 0 || length > UINT32_MAX)
+		return EINVAL;
+	ibv_advise_mr_advice advice = IBV_ADVISE_MR_ADVICE_PREFETCH;
+	if (mode == prefetch_mode::write)
+		advice = IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE;
+	else if (mode == prefetch_mode::no_fault)
+		advice = IBV_ADVISE_MR_ADVICE_PREFETCH_NO_FAULT;
+	ibv_sge sge = this->sge(addr, static_cast<std::uint32_t>(length));
+	return ibv_advise_mr(mr_->pd, advice, synchronous ? IBV_ADVISE_MR_FLAG_FLUSH : 0, &sge,
+			     1);
 }
 
 shared_receive_queue::shared_receive_queue(const protection_domain &pd, std::uint32_t max_wr)
@@ -123,8 +204,13 @@ shared_receive_queue::shared_receive_queue(const protection_domain &pd, std::uin
 		throw error("ibv_create_srq", last_errno());
 }
 
-int shared_receive_queue::post_recv(ibv_recv_wr &wr) noexcept
+int shared_receive_queue::post_recv(const ibv_sge &sge, std::uint64_t wr_id) noexcept
 {
+	ibv_sge local = sge;
+	ibv_recv_wr wr{};
+	wr.wr_id = wr_id;
+	wr.sg_list = &local;
+	wr.num_sge = 1;
 	ibv_recv_wr *bad = nullptr;
 	return ibv_post_srq_recv(srq_.get(), &wr, &bad);
 }
@@ -163,7 +249,7 @@ void queue_pair::connect(const endpoint &remote, int gid_index, std::uint32_t lo
 	attr.pkey_index = 0;
 	int mask = IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT;
 	if (type_ == IBV_QPT_UD) {
-		attr.qkey = 0x11111111;
+		attr.qkey = ud_qkey;
 		mask |= IBV_QP_QKEY;
 	} else {
 		attr.qp_access_flags = IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ |
@@ -229,6 +315,106 @@ int queue_pair::post_recv(ibv_recv_wr &wr) noexcept
 	return ibv_post_recv(qp_.get(), &wr, &bad);
 }
 
+int queue_pair::post_one(ibv_wr_opcode opcode, const ibv_sge &local, remote_buffer remote,
+			 std::uint64_t wr_id, std::uint64_t compare_add, std::uint64_t swap) noexcept
+{
+	ibv_sge sge = local;
+	ibv_send_wr wr{};
+	wr.wr_id = wr_id;
+	wr.sg_list = &sge;
+	wr.num_sge = sge.length != 0 ? 1 : 0;
+	wr.opcode = opcode;
+	wr.send_flags = IBV_SEND_SIGNALED;
+	if (opcode == IBV_WR_ATOMIC_CMP_AND_SWP || opcode == IBV_WR_ATOMIC_FETCH_AND_ADD) {
+		if (remote.addr % 8 != 0 || local.length != 8)
+			return EINVAL;
+		wr.wr.atomic = {remote.addr, compare_add, swap, remote.rkey};
+	} else if (opcode != IBV_WR_SEND) {
+		wr.wr.rdma = {remote.addr, remote.rkey};
+	}
+	return post_send(wr);
+}
+
+int queue_pair::post_send(const ibv_sge &local, std::uint64_t wr_id) noexcept
+{
+	return post_one(IBV_WR_SEND, local, {}, wr_id);
+}
+
+int queue_pair::post_send_ud(const ibv_sge &local, const address_handle &ah,
+			     std::uint32_t remote_qpn, std::uint64_t wr_id) noexcept
+{
+	ibv_sge sge = local;
+	ibv_send_wr wr{};
+	wr.wr_id = wr_id;
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	wr.opcode = IBV_WR_SEND;
+	wr.send_flags = IBV_SEND_SIGNALED;
+	wr.wr.ud.ah = ah.get();
+	wr.wr.ud.remote_qpn = remote_qpn;
+	wr.wr.ud.remote_qkey = ud_qkey;
+	return post_send(wr);
+}
+
+int queue_pair::post_recv(const ibv_sge &local, std::uint64_t wr_id) noexcept
+{
+	ibv_sge sge = local;
+	ibv_recv_wr wr{};
+	wr.wr_id = wr_id;
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	return post_recv(wr);
+}
+
+int queue_pair::post_write(const ibv_sge &local, remote_buffer remote, std::uint64_t wr_id) noexcept
+{
+	return post_one(IBV_WR_RDMA_WRITE, local, remote, wr_id);
+}
+
+int queue_pair::post_read(const ibv_sge &local, remote_buffer remote, std::uint64_t wr_id) noexcept
+{
+	return post_one(IBV_WR_RDMA_READ, local, remote, wr_id);
+}
+
+int queue_pair::post_compare_swap(const ibv_sge &local, remote_buffer remote,
+				  std::uint64_t compare, std::uint64_t swap,
+				  std::uint64_t wr_id) noexcept
+{
+	return post_one(IBV_WR_ATOMIC_CMP_AND_SWP, local, remote, wr_id, compare, swap);
+}
+
+int queue_pair::post_fetch_add(const ibv_sge &local, remote_buffer remote, std::uint64_t add,
+			       std::uint64_t wr_id) noexcept
+{
+	return post_one(IBV_WR_ATOMIC_FETCH_AND_ADD, local, remote, wr_id, add);
+}
+
+int queue_pair::post_atomic_write(remote_buffer remote, std::uint64_t value,
+				  std::uint64_t wr_id) noexcept
+{
+	if (qpx_ == nullptr)
+		return EOPNOTSUPP;
+	if (remote.addr % 8 != 0)
+		return EINVAL;
+	ibv_wr_start(qpx_);
+	qpx_->wr_id = wr_id;
+	qpx_->wr_flags = IBV_SEND_SIGNALED;
+	ibv_wr_atomic_write(qpx_, remote.rkey, remote.addr, &value);
+	return ibv_wr_complete(qpx_);
+}
+
+int queue_pair::post_flush(remote_buffer remote, std::size_t length, std::uint8_t type,
+			   std::uint8_t level, std::uint64_t wr_id) noexcept
+{
+	if (qpx_ == nullptr)
+		return EOPNOTSUPP;
+	ibv_wr_start(qpx_);
+	qpx_->wr_id = wr_id;
+	qpx_->wr_flags = IBV_SEND_SIGNALED;
+	ibv_wr_flush(qpx_, remote.rkey, remote.addr, length, type, level);
+	return ibv_wr_complete(qpx_);
+}
+
 ibv_qp_state queue_pair::state() const
 {
 	ibv_qp_attr attr{};
@@ -249,6 +435,38 @@ address_handle::address_handle(const protection_domain &pd, const ibv_gid &dgid,
 	ah_.reset(ibv_create_ah(pd.get(), &attr));
 	if (!ah_)
 		throw error("ibv_create_ah", last_errno());
+}
+
+namespace {
+
+std::optional<shared_receive_queue> make_srq(const protection_domain &pd, bool wanted)
+{
+	if (!wanted)
+		return std::nullopt;
+	return std::optional<shared_receive_queue>(std::in_place, pd, 64);
+}
+
+} // namespace
+
+rc_loopback::rc_loopback(const std::string &device, int gid_index, std::uint64_t send_ops_flags,
+			 bool with_srq)
+	: ctx(context::open(device)), pd(ctx), srq(make_srq(pd, with_srq)), req_cq(ctx, 256),
+	  resp_cq(ctx, 256), req(ctx, pd, req_cq, qp_options{.send_ops_flags = send_ops_flags}),
+	  resp(ctx, pd, resp_cq, qp_options{.srq = srq ? &*srq : nullptr}), gid_index_(gid_index)
+{
+	reconnect();
+}
+
+void rc_loopback::reconnect()
+{
+	const ibv_gid gid = ctx.gid(1, gid_index_);
+	req.reset();
+	resp.reset();
+	// Completions flushed from the old connection are not wanted.
+	while (req_cq.poll() || resp_cq.poll()) {
+	}
+	req.connect({resp.qpn(), gid, 0}, gid_index_);
+	resp.connect({req.qpn(), gid, 0}, gid_index_);
 }
 
 std::string wc_status_name(ibv_wc_status status)

@@ -75,3 +75,13 @@ run_perftest() {
 	grep -Eq "$result" "$TEST_OUT/client.log" ||
 		fail "$tool: no result line matching '$result' in the client output"
 }
+
+# run_example PORT ARGS...: the odp_write_read example as server and
+# client with ARGS; both must exit 0 (every byte verified on both sides).
+run_example() {
+	local port=$1
+	shift
+	run_pair "$port" \
+		"$BIN/examples/odp_write_read" -d "$SERVER_DEV" -x "$GID" -p "$port" "$@" -- \
+		"$BIN/examples/odp_write_read" -d "$CLIENT_DEV" -x "$GID" -p "$port" "$@" "$SERVER_IP"
+}

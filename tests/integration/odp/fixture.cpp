@@ -135,130 +135,73 @@ std::optional<int> count_odp_regions(const std::string &dev)
 	return regions;
 }
 
-void expect_success(const ibv_wc &wc, const char *what)
+completion wait_one(completion_queue &cq)
 {
-	if (wc.status != IBV_WC_SUCCESS)
-		throw error(what, EIO, "completion " + wc_status_name(wc.status));
+	if (auto done = cq.wait(wc_timeout))
+		return *done;
+	throw error("completion_queue::wait", ETIMEDOUT, "no completion within the deadline");
 }
 
 namespace {
 
-std::optional<shared_receive_queue> make_srq(const protection_domain &pd, bool wanted)
+// Throws if posting failed; otherwise waits for the completion.
+completion posted(int rc, completion_queue &cq, const char *what)
 {
-	if (!wanted)
-		return std::nullopt;
-	return std::optional<shared_receive_queue>(std::in_place, pd, 64);
+	if (rc != 0)
+		throw error(what, rc);
+	return wait_one(cq);
 }
 
 } // namespace
 
 rc_pair::rc_pair(std::uint64_t send_ops_flags, bool with_srq)
-	: ctx(context::open(test_env::get().dev)), pd(ctx), srq(make_srq(pd, with_srq)),
-	  req_cq(ctx, 256), resp_cq(ctx, 256),
-	  req(ctx, pd, req_cq, qp_options{.send_ops_flags = send_ops_flags}),
-	  resp(ctx, pd, resp_cq, qp_options{.srq = srq ? &*srq : nullptr})
+	: rc_loopback(test_env::get().dev, test_env::get().gid_index, send_ops_flags, with_srq)
 {
-	reconnect();
 }
 
-void rc_pair::reconnect()
+completion rc_pair::write(const memory_region &src, const void *src_addr, std::uint32_t length,
+			  const memory_region &dst, void *dst_addr)
 {
-	const int gid_index = test_env::get().gid_index;
-	const ibv_gid gid = ctx.gid(1, gid_index);
-	req.reset();
-	resp.reset();
-	// Completions of the old connection (flushed work) are not wanted.
-	while (req_cq.poll() || resp_cq.poll()) {
-	}
-	req.connect({resp.qpn(), gid, 0}, gid_index);
-	resp.connect({req.qpn(), gid, 0}, gid_index);
+	return posted(req.post_write(src.sge(src_addr, length), dst.remote(dst_addr), 1), req_cq,
+		      "post_write");
 }
 
-ibv_wc rc_pair::post_and_wait(ibv_send_wr &wr)
+completion rc_pair::read(const memory_region &local, void *local_addr, std::uint32_t length,
+			 const memory_region &remote, const void *remote_addr)
 {
-	wr.send_flags |= IBV_SEND_SIGNALED;
-	if (int rc = req.post_send(wr))
-		throw error("ibv_post_send", rc);
-	return req_cq.wait(wc_timeout);
+	return posted(req.post_read(local.sge(local_addr, length), remote.remote(remote_addr), 2),
+		      req_cq, "post_read");
 }
 
-namespace {
-
-ibv_sge sge_of(const memory_region &mr, const void *addr, std::uint32_t length)
+completion rc_pair::compare_swap(const memory_region &local, std::uint64_t *result,
+				 const memory_region &remote, std::uint64_t *target,
+				 std::uint64_t compare, std::uint64_t swap)
 {
-	return {reinterpret_cast<std::uintptr_t>(addr), length, mr.lkey()};
+	return posted(req.post_compare_swap(local.sge(result, sizeof(*result)),
+					    remote.remote(target), compare, swap, 3),
+		      req_cq, "post_compare_swap");
 }
 
-} // namespace
-
-ibv_wc rc_pair::post_remote(ibv_wr_opcode opcode, ibv_sge sge, const memory_region &remote,
-			    const void *remote_addr, std::uint64_t compare_add, std::uint64_t swap)
+completion rc_pair::fetch_add(const memory_region &local, std::uint64_t *result,
+			      const memory_region &remote, std::uint64_t *target, std::uint64_t add)
 {
-	ibv_send_wr wr{};
-	wr.wr_id = opcode;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
-	wr.opcode = opcode;
-	const auto addr = reinterpret_cast<std::uintptr_t>(remote_addr);
-	if (opcode == IBV_WR_ATOMIC_CMP_AND_SWP || opcode == IBV_WR_ATOMIC_FETCH_AND_ADD) {
-		wr.wr.atomic = {addr, compare_add, swap, remote.rkey()};
-	} else {
-		wr.wr.rdma = {addr, remote.rkey()};
-	}
-	return post_and_wait(wr);
+	return posted(req.post_fetch_add(local.sge(result, sizeof(*result)), remote.remote(target),
+					 add, 4),
+		      req_cq, "post_fetch_add");
 }
 
-ibv_wc rc_pair::write(const memory_region &src, const void *src_addr, std::uint32_t length,
-		      const memory_region &dst, void *dst_addr)
+completion rc_pair::send(const memory_region &src, const void *src_addr, std::uint32_t length,
+			 const memory_region &dst, void *dst_addr)
 {
-	return post_remote(IBV_WR_RDMA_WRITE, sge_of(src, src_addr, length), dst, dst_addr);
-}
-
-ibv_wc rc_pair::read(const memory_region &local, void *local_addr, std::uint32_t length,
-		     const memory_region &remote, const void *remote_addr)
-{
-	return post_remote(IBV_WR_RDMA_READ, sge_of(local, local_addr, length), remote,
-			   remote_addr);
-}
-
-ibv_wc rc_pair::compare_swap(const memory_region &local, std::uint64_t *result,
-			     const memory_region &remote, std::uint64_t *target,
-			     std::uint64_t compare, std::uint64_t swap)
-{
-	return post_remote(IBV_WR_ATOMIC_CMP_AND_SWP, sge_of(local, result, sizeof(*result)),
-			   remote, target, compare, swap);
-}
-
-ibv_wc rc_pair::fetch_add(const memory_region &local, std::uint64_t *result,
-			  const memory_region &remote, std::uint64_t *target, std::uint64_t add)
-{
-	return post_remote(IBV_WR_ATOMIC_FETCH_AND_ADD, sge_of(local, result, sizeof(*result)),
-			   remote, target, add);
-}
-
-ibv_wc rc_pair::send(const memory_region &src, const void *src_addr, std::uint32_t length,
-		     const memory_region &dst, void *dst_addr)
-{
-	ibv_sge recv_sge = sge_of(dst, dst_addr, length);
-	ibv_recv_wr recv{};
-	recv.wr_id = 5;
-	recv.sg_list = &recv_sge;
-	recv.num_sge = 1;
-	int rc = srq ? srq->post_recv(recv)
-				: resp.post_recv(recv);
+	const ibv_sge recv = dst.sge(dst_addr, length);
+	const int rc = srq ? srq->post_recv(recv, 5) : resp.post_recv(recv, 5);
 	if (rc != 0)
-		throw error("ibv_post_recv", rc);
-
-	ibv_sge sge = sge_of(src, src_addr, length);
-	ibv_send_wr wr{};
-	wr.wr_id = 6;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
-	wr.opcode = IBV_WR_SEND;
-	const ibv_wc sent = post_and_wait(wr);
-	if (sent.status != IBV_WC_SUCCESS)
+		throw error("post_recv", rc);
+	const completion sent = posted(req.post_send(src.sge(src_addr, length), 6), req_cq,
+				       "post_send");
+	if (!sent.ok())
 		return sent;
-	return resp_cq.wait(wc_timeout);
+	return wait_one(resp_cq);
 }
 
 } // namespace ibodp::test

@@ -72,48 +72,34 @@ void advise(void *addr, std::size_t length, int advice);
 
 inline constexpr std::chrono::milliseconds wc_timeout{10000};
 
-/// Two RC QPs on one device connected to each other: "req" posts, "resp"
-/// is the remote side. Each call posts one operation and waits for it.
-class rc_pair {
+/// The library's loopback RC pair on the test device, with helpers that
+/// post one operation and wait for it (throwing if nothing completes).
+class rc_pair : public rc_loopback {
 public:
 	/// @p send_ops_flags: IBV_QP_EX_WITH_* for "req"; @p with_srq: "resp"
 	/// receives through a shared receive queue.
 	explicit rc_pair(std::uint64_t send_ops_flags = 0, bool with_srq = false);
 
-	[[nodiscard]] ibv_wc write(const memory_region &src, const void *src_addr, std::uint32_t length,
-				   const memory_region &dst, void *dst_addr);
-	[[nodiscard]] ibv_wc read(const memory_region &local, void *local_addr, std::uint32_t length,
-				  const memory_region &remote, const void *remote_addr);
-	[[nodiscard]] ibv_wc compare_swap(const memory_region &local, std::uint64_t *result,
-					  const memory_region &remote, std::uint64_t *target,
-					  std::uint64_t compare, std::uint64_t swap);
-	[[nodiscard]] ibv_wc fetch_add(const memory_region &local, std::uint64_t *result,
-				       const memory_region &remote, std::uint64_t *target,
-				       std::uint64_t add);
+	[[nodiscard]] completion write(const memory_region &src, const void *src_addr,
+				       std::uint32_t length, const memory_region &dst, void *dst_addr);
+	[[nodiscard]] completion read(const memory_region &local, void *local_addr,
+				      std::uint32_t length, const memory_region &remote,
+				      const void *remote_addr);
+	[[nodiscard]] completion compare_swap(const memory_region &local, std::uint64_t *result,
+					      const memory_region &remote, std::uint64_t *target,
+					      std::uint64_t compare, std::uint64_t swap);
+	[[nodiscard]] completion fetch_add(const memory_region &local, std::uint64_t *result,
+					   const memory_region &remote, std::uint64_t *target,
+					   std::uint64_t add);
 	/// Posts a receive of @p dst (on the SRQ if there is one) and a send of
 	/// @p src; returns the receive's completion after the send's.
-	/// Brings both QPs back from an error to a working connection.
-	void reconnect();
-	[[nodiscard]] ibv_wc send(const memory_region &src, const void *src_addr, std::uint32_t length,
-				  const memory_region &dst, void *dst_addr);
-
-	context ctx;
-	protection_domain pd;
-	std::optional<shared_receive_queue> srq;
-	completion_queue req_cq;
-	completion_queue resp_cq;
-	queue_pair req;
-	queue_pair resp;
-
-private:
-	[[nodiscard]] ibv_wc post_and_wait(ibv_send_wr &wr);
-	// One RDMA or atomic operation from "req" on @p remote.
-	[[nodiscard]] ibv_wc post_remote(ibv_wr_opcode opcode, ibv_sge sge,
-					 const memory_region &remote, const void *remote_addr,
-					 std::uint64_t compare_add = 0, std::uint64_t swap = 0);
+	[[nodiscard]] completion send(const memory_region &src, const void *src_addr,
+				      std::uint32_t length, const memory_region &dst, void *dst_addr);
 };
 
-/// Throws unless @p wc succeeded; the message names the status.
-void expect_success(const ibv_wc &wc, const char *what);
+/// The next completion of @p cq; throws ibodp::error (ETIMEDOUT) if none
+/// arrives within wc_timeout.
+[[nodiscard]] completion wait_one(completion_queue &cq);
+
 
 } // namespace ibodp::test

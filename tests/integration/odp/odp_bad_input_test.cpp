@@ -54,7 +54,7 @@ void expect_lazy_registration_then_access_error(std::uintptr_t address)
 	memory_region target(qp.pd, addr, 4 * page_size, rw, mr_kind::odp);
 	auto src = mapping::anonymous(page_size);
 	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::pinned);
-	const ibv_wc wc = qp.write(src_mr, src.data(), 64, target, addr);
+	const completion wc = qp.write(src_mr, src.data(), 64, target, addr);
 	EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc_status_name(wc.status);
 	EXPECT_EQ(qp.req.state(), IBV_QPS_ERR);
 }
@@ -114,7 +114,7 @@ TEST(OdpBadInput, WriteAcrossTheEndOfAnMrFails)
 	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::pinned);
 	fill_pattern(src.data(), 512, 3);
 
-	const ibv_wc wc = qp.write(src_mr, src.data(), 512, target.mr, target.end() - 256);
+	const completion wc = qp.write(src_mr, src.data(), 512, target.mr, target.end() - 256);
 	EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc_status_name(wc.status);
 	EXPECT_EQ(qp.req.state(), IBV_QPS_ERR);
 	EXPECT_TRUE(target.guards_intact());
@@ -130,7 +130,7 @@ TEST(OdpBadInput, ReadBeforeTheStartOfAnMrFails)
 	auto dst = mapping::anonymous(page_size);
 	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::pinned);
 
-	const ibv_wc wc = qp.read(dst_mr, dst.data(), 64, target.mr, target.start() - 64);
+	const completion wc = qp.read(dst_mr, dst.data(), 64, target.mr, target.start() - 64);
 	EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc_status_name(wc.status);
 	EXPECT_EQ(value_mismatch(dst.data(), page_size, std::byte{0}), page_size)
 		<< "bytes from outside the MR reached the reader";
@@ -148,7 +148,7 @@ TEST(OdpBadInput, WriteIntoAnUnmappedHoleFails)
 	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::pinned);
 	fill_pattern(src.data(), 128, 4);
 
-	const ibv_wc wc = qp.write(src_mr, src.data(), 128, mr, memory.data() + page_size + 64);
+	const completion wc = qp.write(src_mr, src.data(), 128, mr, memory.data() + page_size + 64);
 	EXPECT_NE(wc.status, IBV_WC_SUCCESS);
 	EXPECT_EQ(qp.req.state(), IBV_QPS_ERR);
 	EXPECT_EQ(value_mismatch(memory.data(), page_size, std::byte{0x33}), page_size);
@@ -157,7 +157,7 @@ TEST(OdpBadInput, WriteIntoAnUnmappedHoleFails)
 
 	// The rest of the MR still works after the QP is reconnected.
 	qp.reconnect();
-	const ibv_wc ok = qp.write(src_mr, src.data(), 128, mr, memory.data() + 2 * page_size);
+	const completion ok = qp.write(src_mr, src.data(), 128, mr, memory.data() + 2 * page_size);
 	ASSERT_EQ(ok.status, IBV_WC_SUCCESS) << wc_status_name(ok.status);
 	EXPECT_EQ(pattern_mismatch(memory.data() + 2 * page_size, 128, 4), 128U);
 	// Unmap the rest ourselves: the hole splits the mapping in two.

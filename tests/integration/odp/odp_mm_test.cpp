@@ -46,7 +46,7 @@ TEST(OdpMm, MunmapThenMmapAtTheSameAddressShowsTheNewPage)
 	auto remote = mapping::anonymous(2 * page_size);
 	memory_region mr(qp.pd, remote.data(), remote.size(), rw, mr_kind::odp);
 	fill_pattern(remote.data(), remote.size(), 1);
-	ibv_wc wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, remote.data());
+	completion wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, remote.data());
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	ASSERT_EQ(pattern_mismatch(local.memory.data(), 2 * page_size, 1), 2 * page_size);
 
@@ -69,7 +69,7 @@ TEST(OdpMm, MprotectReadOnlyRejectsWritesUntilWritableAgain)
 	auto dst = mapping::anonymous(2 * page_size);
 	memory_region mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
 	fill_pattern(src.memory.data(), page_size, 1);
-	ibv_wc wc = qp.write(src.mr, src.memory.data(), page_size, mr, dst.data());
+	completion wc = qp.write(src.mr, src.memory.data(), page_size, mr, dst.data());
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 
 	ASSERT_EQ(mprotect(dst.data(), dst.size(), PROT_READ), 0);
@@ -108,7 +108,7 @@ TEST(OdpMm, ForkKeepsParentWorkingAndLeavesChildCopyAlone)
 	auto dst = mapping::anonymous(2 * page_size);
 	memory_region mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
 	fill_pattern(src.memory.data(), 2 * page_size, 1);
-	ibv_wc wc = qp.write(src.mr, src.memory.data(), 2 * page_size, mr, dst.data());
+	completion wc = qp.write(src.mr, src.memory.data(), 2 * page_size, mr, dst.data());
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 
 	int to_parent[2];
@@ -151,7 +151,7 @@ TEST(OdpMm, MremapAwayFailsAndMremapBackWorks)
 	auto elsewhere = mapping::anonymous(2 * page_size);
 	memory_region mr(qp.pd, region.data(), region.size(), rw, mr_kind::odp);
 	fill_pattern(region.data(), region.size(), 5);
-	ibv_wc wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, region.data());
+	completion wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, region.data());
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 
 	// Move the pages away: the MR's range is now unmapped.
@@ -202,7 +202,7 @@ void write_read_across_units(rc_pair &qp, const memory_region &mr, std::byte *ba
 	pinned_buffer back(qp.pd, length);
 	std::byte *target = base + huge - length / 2;
 	fill_pattern(src.memory.data(), length, seed);
-	ibv_wc wc = qp.write(src.mr, src.memory.data(), length, mr, target);
+	completion wc = qp.write(src.mr, src.memory.data(), length, mr, target);
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	ASSERT_EQ(pattern_mismatch(target, length, seed), length);
 	wc = qp.read(back.mr, back.memory.data(), length, mr, target);
@@ -232,7 +232,7 @@ TEST(OdpMm, TransparentHugePages)
 		return;
 	pinned_buffer word(qp.pd, page_size);
 	const auto before = read_odp_counters(env.dev).value();
-	const ibv_wc wc = qp.read(word.mr, word.memory.data(), 8, mr, region.data() + huge + 8);
+	const completion wc = qp.read(word.mr, word.memory.data(), 8, mr, region.data() + huge + 8);
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	const auto after = read_odp_counters(env.dev).value();
 	EXPECT_EQ(after.at("pages_faulted") - before.at("pages_faulted"), 512)
@@ -273,7 +273,7 @@ TEST(OdpMm, SharedMemfdPages)
 	memory_region mr(qp.pd, view.data(), view.size(), rw, mr_kind::odp);
 
 	fill_pattern(src.memory.data(), 2 * page_size, 6);
-	ibv_wc wc = qp.write(src.mr, src.memory.data(), 2 * page_size, mr, view.data() + page_size);
+	completion wc = qp.write(src.mr, src.memory.data(), 2 * page_size, mr, view.data() + page_size);
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	EXPECT_EQ(pattern_mismatch(other_view.data() + page_size, 2 * page_size, 6), 2 * page_size)
 		<< "the write did not reach the shared pages";
@@ -299,16 +299,8 @@ TEST(OdpMm, ExitWithRegionsAndWorkInFlightCleansUp)
 		auto *src_mr = new memory_region(qp->pd, src.data(), src.size(), rw, mr_kind::odp);
 		auto *dst_mr = new memory_region(qp->pd, dst.data(), dst.size(), rw, mr_kind::odp);
 		for (std::size_t i = 0; i < 32; ++i) {
-			ibv_sge sge{reinterpret_cast<std::uintptr_t>(src.data()),
-				    static_cast<std::uint32_t>(2 * page_size), src_mr->lkey()};
-			ibv_send_wr wr{};
-			wr.sg_list = &sge;
-			wr.num_sge = 1;
-			wr.opcode = IBV_WR_RDMA_WRITE;
-			wr.wr.rdma.remote_addr =
-				reinterpret_cast<std::uintptr_t>(dst.data() + (i % 32) * 2 * page_size);
-			wr.wr.rdma.rkey = dst_mr->rkey();
-			if (qp->req.post_send(wr) != 0)
+			const ibv_sge sge = src_mr->sge(src.data(), 2 * page_size);
+			if (qp->req.post_write(sge, dst_mr->remote(dst.data() + i * 2 * page_size), i) != 0)
 				_exit(2);
 		}
 		_exit(0);
@@ -354,7 +346,7 @@ TEST(OdpMm, ConcurrentInvalidationDoesNotCorruptData)
 	int errors = 0;
 	for (unsigned i = 0; i < 200; ++i) {
 		fill_pattern(src.data() + 256, length, i);
-		ibv_wc wc = qp.write(src_mr, src.data() + 256, length, dst_mr, dst.data() + page_size);
+		completion wc = qp.write(src_mr, src.data() + 256, length, dst_mr, dst.data() + page_size);
 		if (wc.status != IBV_WC_SUCCESS) {
 			++errors;
 			qp.reconnect();

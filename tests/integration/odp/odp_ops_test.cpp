@@ -44,7 +44,7 @@ template <typename Transfer> void transfer_faults_every_iteration(rc_pair &qp, T
 		advise(from.data(), from.size(), MADV_DONTNEED);
 		advise(to.data(), to.size(), MADV_DONTNEED);
 		fill_pattern(from.data() + src_offset, message, i);
-		const ibv_wc wc = transfer(from_mr, from.data() + src_offset, to_mr,
+		const completion wc = transfer(from_mr, from.data() + src_offset, to_mr,
 					   to.data() + dst_offset);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		ASSERT_EQ(pattern_mismatch(to.data() + dst_offset, message, i), message)
@@ -72,7 +72,7 @@ TEST(OdpOps, RcReadFaultsEveryIteration)
 void send_recv_iterations(rc_pair &qp)
 {
 	transfer_faults_every_iteration(qp, [&](auto &from_mr, auto *from, auto &to_mr, auto *to) {
-		const ibv_wc wc = qp.send(from_mr, from, message, to_mr, to);
+		const completion wc = qp.send(from_mr, from, message, to_mr, to);
 		EXPECT_EQ(wc.byte_len, message);
 		return wc;
 	});
@@ -105,7 +105,7 @@ TEST(OdpOps, CompareSwapFaultsEveryIteration)
 		const std::uint64_t before = 0x1000 + i;
 		*word = before;
 		// A matching compare swaps.
-		ibv_wc wc = qp.compare_swap(result_mr, old, target_mr, word, before, before * 3);
+		completion wc = qp.compare_swap(result_mr, old, target_mr, word, before, before * 3);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		EXPECT_EQ(*old, before);
 		EXPECT_EQ(*word, before * 3);
@@ -131,7 +131,7 @@ TEST(OdpOps, FetchAddFaultsEveryIteration)
 		advise(target.data(), target.size(), MADV_DONTNEED);
 		advise(result.data(), result.size(), MADV_DONTNEED);
 		*word = 1000 * i;
-		const ibv_wc wc = qp.fetch_add(result_mr, old, target_mr, word, i + 1);
+		const completion wc = qp.fetch_add(result_mr, old, target_mr, word, i + 1);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		EXPECT_EQ(*old, 1000 * i);
 		EXPECT_EQ(*word, 1000 * i + i + 1);
@@ -148,14 +148,8 @@ TEST(OdpOps, AtomicWriteFaultsEveryIteration)
 	for (std::uint64_t i = 0; i < iterations; ++i) {
 		advise(target.data(), target.size(), MADV_DONTNEED);
 		const std::uint64_t value = 0xfeedface00000000ULL + i;
-		ibv_qp_ex *qpx = qp.req.ex();
-		ibv_wr_start(qpx);
-		qpx->wr_id = 10 + i;
-		qpx->wr_flags = IBV_SEND_SIGNALED;
-		ibv_wr_atomic_write(qpx, target_mr.rkey(), reinterpret_cast<std::uintptr_t>(word),
-				    &value);
-		ASSERT_EQ(ibv_wr_complete(qpx), 0);
-		const ibv_wc wc = qp.req_cq.wait(wc_timeout);
+		ASSERT_EQ(qp.req.post_atomic_write(target_mr.remote(word), value, 10 + i), 0);
+		const completion wc = wait_one(qp.req_cq);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		EXPECT_EQ(*word, value);
 		EXPECT_EQ(value_mismatch(target.data(), page_size + 8, std::byte{0}), page_size + 8);
@@ -177,16 +171,12 @@ TEST(OdpOps, FlushFaultsEveryIteration)
 		advise(src.data(), src.size(), MADV_DONTNEED);
 		// The data is in the CPU page; the mirror dropped it: the flush
 		// faults and must leave the bytes as they are.
-		ibv_qp_ex *qpx = qp.req.ex();
-		ibv_wr_start(qpx);
-		qpx->wr_id = 20 + i;
-		qpx->wr_flags = IBV_SEND_SIGNALED;
-		ibv_wr_flush(qpx, dst_mr.rkey(), reinterpret_cast<std::uintptr_t>(dst.data() + dst_offset),
-			     message, IBV_FLUSH_GLOBAL, IBV_FLUSH_RANGE);
-		ASSERT_EQ(ibv_wr_complete(qpx), 0);
-		const ibv_wc wc = qp.req_cq.wait(wc_timeout);
+		ASSERT_EQ(qp.req.post_flush(dst_mr.remote(dst.data() + dst_offset), message,
+					    IBV_FLUSH_GLOBAL, IBV_FLUSH_RANGE, 20 + i),
+			  0);
+		const completion wc = wait_one(qp.req_cq);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
-		const ibv_wc rd = qp.read(src_mr, src.data() + src_offset, message, dst_mr,
+		const completion rd = qp.read(src_mr, src.data() + src_offset, message, dst_mr,
 					  dst.data() + dst_offset);
 		ASSERT_EQ(rd.status, IBV_WC_SUCCESS) << wc_status_name(rd.status);
 		ASSERT_EQ(pattern_mismatch(src.data() + src_offset, message, i), message)
@@ -222,27 +212,14 @@ TEST(OdpOps, UdSendRecvFaultsEveryIteration)
 		advise(dst.data(), dst.size(), MADV_DONTNEED);
 		fill_pattern(src.data() + src_offset, payload, i);
 
-		ibv_sge rsge{reinterpret_cast<std::uintptr_t>(dst.data() + recv_offset),
-			     grh + payload, dst_mr.lkey()};
-		ibv_recv_wr rwr{};
-		rwr.sg_list = &rsge;
-		rwr.num_sge = 1;
-		ASSERT_EQ(receiver.post_recv(rwr), 0);
-
-		ibv_sge ssge{reinterpret_cast<std::uintptr_t>(src.data() + src_offset), payload,
-			     src_mr.lkey()};
-		ibv_send_wr swr{};
-		swr.sg_list = &ssge;
-		swr.num_sge = 1;
-		swr.opcode = IBV_WR_SEND;
-		swr.send_flags = IBV_SEND_SIGNALED;
-		swr.wr.ud.ah = ah.get();
-		swr.wr.ud.remote_qpn = receiver.qpn();
-		swr.wr.ud.remote_qkey = 0x11111111;
-		ASSERT_EQ(sender.post_send(swr), 0);
-		const ibv_wc sent = send_cq.wait(wc_timeout);
+		ASSERT_EQ(receiver.post_recv(dst_mr.sge(dst.data() + recv_offset, grh + payload), i),
+			  0);
+		ASSERT_EQ(sender.post_send_ud(src_mr.sge(src.data() + src_offset, payload), ah,
+					      receiver.qpn(), i),
+			  0);
+		const completion sent = wait_one(send_cq);
 		ASSERT_EQ(sent.status, IBV_WC_SUCCESS) << wc_status_name(sent.status);
-		const ibv_wc got = recv_cq.wait(wc_timeout);
+		const completion got = wait_one(recv_cq);
 		ASSERT_EQ(got.status, IBV_WC_SUCCESS) << wc_status_name(got.status);
 		ASSERT_EQ(got.byte_len, grh + payload);
 		ASSERT_EQ(pattern_mismatch(dst.data() + recv_offset + grh, payload, i), payload)
@@ -266,7 +243,7 @@ TEST(OdpOps, CountersShowAFaultPerIteration)
 	const auto before = read_odp_counters(env.dev).value();
 	for (int i = 0; i < iterations; ++i) {
 		advise(dst.data(), dst.size(), MADV_DONTNEED);
-		const ibv_wc wc = qp.write(src_mr, src.data(), page_size, dst_mr, dst.data());
+		const completion wc = qp.write(src_mr, src.data(), page_size, dst_mr, dst.data());
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	}
 	const auto after = read_odp_counters(env.dev).value();
