@@ -25,7 +25,8 @@
 #include <optional>
 #include <string>
 
-namespace {
+namespace
+{
 
 using namespace std::chrono_literals;
 
@@ -41,29 +42,28 @@ struct options {
 
 void usage(std::FILE *out)
 {
-	std::fprintf(out,
-		     "Usage: odp_write_read [options] [SERVER_HOST]\n"
-		     "Without SERVER_HOST: server. With it: client.\n\n"
-		     "  -d, --ib-dev=DEV     RDMA device (default rxe0)\n"
-		     "  -x, --gid-index=N    GID index (default 1)\n"
-		     "  -p, --port=PORT      TCP port for the set-up (default 18700)\n"
-		     "  -s, --size=BYTES     bytes to write and read (default 65536)\n"
-		     "      --mr=KIND        pinned, odp, implicit or auto (default odp)\n"
-		     "      --prefetch       prefetch the buffers before use (ODP only)\n"
-		     "  -h, --help           this text\n");
+	std::fprintf(out, "Usage: odp_write_read [options] [SERVER_HOST]\n"
+	                  "Without SERVER_HOST: server. With it: client.\n\n"
+	                  "  -d, --ib-dev=DEV     RDMA device (default rxe0)\n"
+	                  "  -x, --gid-index=N    GID index (default 1)\n"
+	                  "  -p, --port=PORT      TCP port for the set-up (default 18700)\n"
+	                  "  -s, --size=BYTES     bytes to write and read (default 65536)\n"
+	                  "      --mr=KIND        pinned, odp, implicit or auto (default odp)\n"
+	                  "      --prefetch       prefetch the buffers before use (ODP only)\n"
+	                  "  -h, --help           this text\n");
 }
 
 std::optional<options> parse(int argc, char **argv)
 {
 	static const option long_options[] = {
-		{"ib-dev", required_argument, nullptr, 'd'},
-		{"gid-index", required_argument, nullptr, 'x'},
-		{"port", required_argument, nullptr, 'p'},
-		{"size", required_argument, nullptr, 's'},
-		{"mr", required_argument, nullptr, 'm'},
-		{"prefetch", no_argument, nullptr, 'P'},
-		{"help", no_argument, nullptr, 'h'},
-		{nullptr, 0, nullptr, 0},
+	        {"ib-dev", required_argument, nullptr, 'd'},
+	        {"gid-index", required_argument, nullptr, 'x'},
+	        {"port", required_argument, nullptr, 'p'},
+	        {"size", required_argument, nullptr, 's'},
+	        {"mr", required_argument, nullptr, 'm'},
+	        {"prefetch", no_argument, nullptr, 'P'},
+	        {"help", no_argument, nullptr, 'h'},
+	        {nullptr, 0, nullptr, 0},
 	};
 	options opt;
 	int c = 0;
@@ -102,7 +102,10 @@ std::optional<options> parse(int argc, char **argv)
 	return opt;
 }
 
-unsigned char pattern(std::size_t i) { return static_cast<unsigned char>(i * 7 + (i >> 12) + 3); }
+unsigned char pattern(std::size_t i)
+{
+	return static_cast<unsigned char>(i * 7 + (i >> 12) + 3);
+}
 
 std::size_t first_mismatch(const unsigned char *p, std::size_t n)
 {
@@ -122,11 +125,11 @@ ibodp::mr_kind kind_for(const options &opt, const ibodp::context &ctx)
 	if (opt.mr == "implicit") {
 		if (!ibodp::find_device(ctx.name()).odp.implicit)
 			throw ibodp::error("implicit ODP", EOPNOTSUPP,
-					   ctx.name() + " does not support implicit ODP");
+			                   ctx.name() + " does not support implicit ODP");
 		return ibodp::mr_kind::implicit_odp;
 	}
-	const auto decision = ibodp::choose_mr_kind(ibodp::find_device(ctx.name()).odp,
-						    IBV_QPT_RC, ibodp::op_write | ibodp::op_read);
+	const auto decision = ibodp::choose_mr_kind(ibodp::find_device(ctx.name()).odp, IBV_QPT_RC,
+	                                            ibodp::op_write | ibodp::op_read);
 	std::printf("auto: %s (%s)\n", ibodp::to_string(decision.kind), decision.reason.c_str());
 	return decision.kind;
 }
@@ -134,9 +137,8 @@ ibodp::mr_kind kind_for(const options &opt, const ibodp::context &ctx)
 // Anonymous memory owned for the run.
 struct buffer {
 	explicit buffer(std::size_t n)
-		: size(n), data(static_cast<unsigned char *>(mmap(nullptr, n, PROT_READ | PROT_WRITE,
-								   MAP_PRIVATE | MAP_ANONYMOUS, -1,
-								   0)))
+	    : size(n), data(static_cast<unsigned char *>(mmap(nullptr, n, PROT_READ | PROT_WRITE,
+	                                                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)))
 	{
 		if (data == MAP_FAILED)
 			throw ibodp::error("mmap", errno);
@@ -149,9 +151,10 @@ struct buffer {
 };
 
 ibodp::memory_region register_buffer(const ibodp::protection_domain &pd, const buffer &buf,
-				     ibodp::mr_kind kind)
+                                     ibodp::mr_kind kind)
 {
-	const int access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
+	const int access =
+	        IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 	if (kind == ibodp::mr_kind::implicit_odp)
 		return {pd, nullptr, SIZE_MAX, access, kind};
 	return {pd, buf.data, buf.size, access, kind};
@@ -190,10 +193,10 @@ int run(const options &opt)
 	auto mr = register_buffer(pd, buf, kind);
 	maybe_prefetch(opt, mr, buf);
 
-	const ibodp::peer_info mine{{qp.qpn(), ctx.gid(1, opt.gid_index), 0},
-				    mr.remote(buf.data), opt.size};
+	const ibodp::peer_info mine{
+	        {qp.qpn(), ctx.gid(1, opt.gid_index), 0}, mr.remote(buf.data), opt.size};
 	auto tcp = server ? ibodp::tcp_connection::accept_one(opt.port, 60s)
-			  : ibodp::tcp_connection::connect_to(opt.host, opt.port, 30s);
+	                  : ibodp::tcp_connection::connect_to(opt.host, opt.port, 30s);
 	const ibodp::peer_info peer = tcp.exchange(mine, 30s);
 	qp.connect(peer.ep, opt.gid_index);
 	tcp.send_line("ready");
@@ -205,8 +208,8 @@ int run(const options &opt)
 			throw ibodp::error("client", EPROTO, "no 'done' from the client");
 		const std::size_t bad = first_mismatch(buf.data, opt.size);
 		tcp.send_line(bad == opt.size ? "ok" : "mismatch");
-		std::printf("server (%s MR): %zu of %zu bytes intact\n", ibodp::to_string(kind), bad,
-			    opt.size);
+		std::printf("server (%s MR): %zu of %zu bytes intact\n", ibodp::to_string(kind),
+		            bad, opt.size);
 		return bad == opt.size ? 0 : 1;
 	}
 
@@ -223,7 +226,7 @@ int run(const options &opt)
 	tcp.send_line("done");
 	const std::string verdict = tcp.receive_line(30s);
 	std::printf("client (%s MR): wrote %zu bytes, read back %zu intact, server says %s\n",
-		    ibodp::to_string(kind), opt.size, bad, verdict.c_str());
+	            ibodp::to_string(kind), opt.size, bad, verdict.c_str());
 	return bad == opt.size && verdict == "ok" ? 0 : 1;
 }
 

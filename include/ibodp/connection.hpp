@@ -13,7 +13,8 @@
 #include <string>
 #include <string_view>
 
-namespace ibodp {
+namespace ibodp
+{
 
 /// What one side tells the other.
 struct peer_info {
@@ -29,16 +30,17 @@ struct peer_info {
 [[nodiscard]] peer_info from_wire(std::string_view line);
 
 /// A connected TCP socket, closed on destruction.
-class tcp_connection {
+class tcp_connection
+{
 public:
 	/// Listens on @p port (all addresses) and accepts one client; throws
 	/// ibodp::error, ETIMEDOUT if nobody connects within @p timeout.
 	[[nodiscard]] static tcp_connection accept_one(std::uint16_t port,
-						       std::chrono::milliseconds timeout);
+	                                               std::chrono::milliseconds timeout);
 	/// Connects to @p host:@p port, retrying while the server is not yet
 	/// listening, until @p timeout; throws ibodp::error.
 	[[nodiscard]] static tcp_connection connect_to(const std::string &host, std::uint16_t port,
-						       std::chrono::milliseconds timeout);
+	                                               std::chrono::milliseconds timeout);
 
 	tcp_connection(tcp_connection &&other) noexcept;
 	tcp_connection &operator=(tcp_connection &&other) noexcept;

@@ -12,7 +12,8 @@
 
 #include <string>
 
-namespace ibodp {
+namespace ibodp
+{
 
 /// Operations a memory region will be used for, as a bit set.
 enum operation : unsigned {
@@ -36,6 +37,6 @@ struct mr_decision {
 /// UD) for the operations in @p operations. With @p whole_address_space
 /// the caller prefers one implicit ODP region over per-buffer regions.
 [[nodiscard]] mr_decision choose_mr_kind(const odp_caps &caps, ibv_qp_type transport,
-					 unsigned operations, bool whole_address_space = false);
+                                         unsigned operations, bool whole_address_space = false);
 
 } // namespace ibodp

@@ -25,9 +25,11 @@
 #include <optional>
 #include <string>
 
-namespace ibodp {
+namespace ibodp
+{
 
-namespace detail {
+namespace detail
+{
 template <typename T, auto Release> struct releaser {
 	void operator()(T *object) const noexcept { static_cast<void>(Release(object)); }
 };
@@ -49,7 +51,8 @@ struct completion {
 };
 
 /// An open RDMA device.
-class context {
+class context
+{
 public:
 	/// Opens the device called @p name; throws ibodp::error (ENODEV)
 	/// naming it when there is no such device.
@@ -68,7 +71,8 @@ private:
 };
 
 /// A protection domain.
-class protection_domain {
+class protection_domain
+{
 public:
 	explicit protection_domain(const context &ctx);
 	[[nodiscard]] ibv_pd *get() const noexcept { return pd_.get(); }
@@ -78,19 +82,21 @@ private:
 };
 
 /// A completion channel: a file descriptor that signals completions.
-class completion_channel {
+class completion_channel
+{
 public:
 	explicit completion_channel(const context &ctx);
 	[[nodiscard]] ibv_comp_channel *get() const noexcept { return channel_.get(); }
 
 private:
 	std::unique_ptr<ibv_comp_channel,
-			detail::releaser<ibv_comp_channel, ibv_destroy_comp_channel>>
-		channel_;
+	                detail::releaser<ibv_comp_channel, ibv_destroy_comp_channel>>
+	        channel_;
 };
 
 /// A completion queue, optionally attached to a completion channel.
-class completion_queue {
+class completion_queue
+{
 public:
 	completion_queue(const context &ctx, int entries, completion_channel *channel = nullptr);
 	[[nodiscard]] ibv_cq *get() const noexcept { return cq_.get(); }
@@ -131,7 +137,8 @@ struct remote_buffer {
 };
 
 /// A registered memory region. The memory itself is not owned.
-class memory_region {
+class memory_region
+{
 public:
 	/// Registers [addr, addr + length) with @p access (IBV_ACCESS_*; the
 	/// ON_DEMAND bit is added for ODP kinds). For implicit_odp, @p addr
@@ -140,7 +147,7 @@ public:
 	/// range that wraps (both checked before the kernel is asked), and
 	/// the kernel's errno otherwise.
 	memory_region(const protection_domain &pd, void *addr, std::size_t length, int access,
-		      mr_kind kind);
+	              mr_kind kind);
 
 	[[nodiscard]] ibv_mr *get() const noexcept { return mr_.get(); }
 	[[nodiscard]] std::uint32_t lkey() const noexcept { return mr_->lkey; }
@@ -155,7 +162,7 @@ public:
 	/// (ibv_advise_mr); @p synchronous waits until it is. Returns 0 or an
 	/// errno: EOPNOTSUPP on a pinned region or a device without prefetch.
 	[[nodiscard]] int prefetch(const void *addr, std::size_t length, prefetch_mode mode,
-				   bool synchronous) const noexcept;
+	                           bool synchronous) const noexcept;
 
 private:
 	std::unique_ptr<ibv_mr, detail::releaser<ibv_mr, ibv_dereg_mr>> mr_;
@@ -163,7 +170,8 @@ private:
 };
 
 /// A shared receive queue.
-class shared_receive_queue {
+class shared_receive_queue
+{
 public:
 	shared_receive_queue(const protection_domain &pd, std::uint32_t max_wr);
 	[[nodiscard]] ibv_srq *get() const noexcept { return srq_.get(); }
@@ -193,7 +201,8 @@ struct qp_options {
 };
 
 /// An address handle for UD sends.
-class address_handle {
+class address_handle
+{
 public:
 	address_handle(const protection_domain &pd, const ibv_gid &dgid, int gid_index);
 	[[nodiscard]] ibv_ah *get() const noexcept { return ah_.get(); }
@@ -206,10 +215,11 @@ private:
 inline constexpr std::uint32_t ud_qkey = 0x11111111;
 
 /// A queue pair (RC or UD) on one CQ for sends and receives.
-class queue_pair {
+class queue_pair
+{
 public:
 	queue_pair(const context &ctx, const protection_domain &pd, completion_queue &cq,
-		   const qp_options &options);
+	           const qp_options &options);
 
 	[[nodiscard]] ibv_qp *get() const noexcept { return qp_.get(); }
 	/// The extended QP for ibv_wr_* posting; nullptr unless created with
@@ -232,29 +242,29 @@ public:
 	// created without them.
 	[[nodiscard]] int post_send(const ibv_sge &local, std::uint64_t wr_id) noexcept;
 	[[nodiscard]] int post_send_ud(const ibv_sge &local, const address_handle &ah,
-				       std::uint32_t remote_qpn, std::uint64_t wr_id) noexcept;
+	                               std::uint32_t remote_qpn, std::uint64_t wr_id) noexcept;
 	[[nodiscard]] int post_recv(const ibv_sge &local, std::uint64_t wr_id) noexcept;
 	[[nodiscard]] int post_write(const ibv_sge &local, remote_buffer remote,
-				     std::uint64_t wr_id) noexcept;
+	                             std::uint64_t wr_id) noexcept;
 	[[nodiscard]] int post_read(const ibv_sge &local, remote_buffer remote,
-				    std::uint64_t wr_id) noexcept;
+	                            std::uint64_t wr_id) noexcept;
 	[[nodiscard]] int post_compare_swap(const ibv_sge &local, remote_buffer remote,
-					    std::uint64_t compare, std::uint64_t swap,
-					    std::uint64_t wr_id) noexcept;
+	                                    std::uint64_t compare, std::uint64_t swap,
+	                                    std::uint64_t wr_id) noexcept;
 	[[nodiscard]] int post_fetch_add(const ibv_sge &local, remote_buffer remote,
-					 std::uint64_t add, std::uint64_t wr_id) noexcept;
+	                                 std::uint64_t add, std::uint64_t wr_id) noexcept;
 	[[nodiscard]] int post_atomic_write(remote_buffer remote, std::uint64_t value,
-					    std::uint64_t wr_id) noexcept;
+	                                    std::uint64_t wr_id) noexcept;
 	[[nodiscard]] int post_flush(remote_buffer remote, std::size_t length, std::uint8_t type,
-				     std::uint8_t level, std::uint64_t wr_id) noexcept;
+	                             std::uint8_t level, std::uint64_t wr_id) noexcept;
 	/// Raw posting of a prepared work request list.
 	[[nodiscard]] int post_send(ibv_send_wr &wr) noexcept;
 	[[nodiscard]] int post_recv(ibv_recv_wr &wr) noexcept;
 
 private:
-	[[nodiscard]] int post_one(ibv_wr_opcode opcode, const ibv_sge &local,
-				   remote_buffer remote, std::uint64_t wr_id,
-				   std::uint64_t compare_add = 0, std::uint64_t swap = 0) noexcept;
+	[[nodiscard]] int post_one(ibv_wr_opcode opcode, const ibv_sge &local, remote_buffer remote,
+	                           std::uint64_t wr_id, std::uint64_t compare_add = 0,
+	                           std::uint64_t swap = 0) noexcept;
 	std::unique_ptr<ibv_qp, detail::releaser<ibv_qp, ibv_destroy_qp>> qp_;
 	ibv_qp_ex *qpx_ = nullptr;
 	ibv_qp_type type_;
@@ -262,11 +272,12 @@ private:
 
 /// Two RC queue pairs on one device connected to each other, for
 /// single-process use and tests: "req" posts, "resp" is the remote side.
-class rc_loopback {
+class rc_loopback
+{
 public:
 	/// Opens @p device and connects through GID @p gid_index.
 	rc_loopback(const std::string &device, int gid_index, std::uint64_t send_ops_flags = 0,
-		    bool with_srq = false);
+	            bool with_srq = false);
 	/// Brings both QPs back from an error to a working connection.
 	void reconnect();
 

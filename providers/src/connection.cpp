@@ -9,15 +9,18 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <thread>
 #include <utility>
 
-namespace ibodp {
+namespace ibodp
+{
 
-namespace {
+namespace
+{
 
 constexpr std::string_view wire_tag = "ibodp1";
 
@@ -48,11 +51,12 @@ bool parse_gid(std::string_view hex, ibv_gid &gid)
 	if (hex.size() != 2 * sizeof(gid.raw))
 		return false;
 	for (std::size_t i = 0; i < sizeof(gid.raw); ++i) {
-		unsigned value = 0;
-		const std::string pair(hex.substr(2 * i, 2));
-		if (std::sscanf(pair.c_str(), "%2x", &value) != 1)
+		const char *first = hex.data() + 2 * i;
+		std::uint8_t value = 0;
+		const auto [end, ec] = std::from_chars(first, first + 2, value, 16);
+		if (ec != std::errc() || end != first + 2)
 			return false;
-		gid.raw[i] = static_cast<std::uint8_t>(value);
+		gid.raw[i] = value;
 	}
 	return true;
 }
@@ -71,10 +75,10 @@ int wait_fd(int fd, short events, std::chrono::milliseconds timeout)
 std::string to_wire(const peer_info &info)
 {
 	std::array<char, 160> line{};
-	std::snprintf(line.data(), line.size(), "%s %" PRIu32 " %" PRIu32 " %s %" PRIu64 " %" PRIu32
-		      " %" PRIu64,
-		      wire_tag.data(), info.ep.qpn, info.ep.psn, gid_hex(info.ep.gid).c_str(),
-		      info.buffer.addr, info.buffer.rkey, info.length);
+	std::snprintf(line.data(), line.size(),
+	              "%s %" PRIu32 " %" PRIu32 " %s %" PRIu64 " %" PRIu32 " %" PRIu64,
+	              wire_tag.data(), info.ep.qpn, info.ep.psn, gid_hex(info.ep.gid).c_str(),
+	              info.buffer.addr, info.buffer.rkey, info.length);
 	return line.data();
 }
 
@@ -86,14 +90,15 @@ peer_info from_wire(std::string_view line)
 	const std::string text(line);
 	int used = 0;
 	const int fields = std::sscanf(text.c_str(),
-				       "%7s %" SCNu32 " %" SCNu32 " %39s %" SCNu64 " %" SCNu32
-				       " %" SCNu64 "%n",
-				       tag.data(), &info.ep.qpn, &info.ep.psn, gid.data(),
-				       &info.buffer.addr, &info.buffer.rkey, &info.length, &used);
+	                               "%7s %" SCNu32 " %" SCNu32 " %39s %" SCNu64 " %" SCNu32
+	                               " %" SCNu64 "%n",
+	                               tag.data(), &info.ep.qpn, &info.ep.psn, gid.data(),
+	                               &info.buffer.addr, &info.buffer.rkey, &info.length, &used);
 	if (fields != 7 || static_cast<std::size_t>(used) != text.size())
 		throw error("from_wire", EPROTO, "malformed peer line '" + text + "'");
 	if (wire_tag != tag.data())
-		throw error("from_wire", EPROTO, "unknown peer format '" + std::string(tag.data()) + "'");
+		throw error("from_wire", EPROTO,
+		            "unknown peer format '" + std::string(tag.data()) + "'");
 	if (!parse_gid(gid.data(), info.ep.gid))
 		throw error("from_wire", EPROTO, "malformed GID '" + std::string(gid.data()) + "'");
 	return info;
@@ -125,7 +130,7 @@ tcp_connection tcp_connection::accept_one(std::uint16_t port, std::chrono::milli
 }
 
 tcp_connection tcp_connection::connect_to(const std::string &host, std::uint16_t port,
-					  std::chrono::milliseconds timeout)
+                                          std::chrono::milliseconds timeout)
 {
 	addrinfo hints{};
 	hints.ai_family = AF_UNSPEC;
@@ -139,7 +144,7 @@ tcp_connection tcp_connection::connect_to(const std::string &host, std::uint16_t
 	do {
 		for (const addrinfo *ai = addresses.get(); ai != nullptr; ai = ai->ai_next) {
 			fd_guard fd{::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-					     ai->ai_protocol)};
+			                     ai->ai_protocol)};
 			if (fd.fd < 0) {
 				last = errno;
 				continue;
@@ -155,7 +160,7 @@ tcp_connection tcp_connection::connect_to(const std::string &host, std::uint16_t
 }
 
 tcp_connection::tcp_connection(tcp_connection &&other) noexcept
-	: fd_(std::exchange(other.fd_, -1)), pending_(std::move(other.pending_))
+    : fd_(std::exchange(other.fd_, -1)), pending_(std::move(other.pending_))
 {
 }
 
@@ -202,7 +207,7 @@ std::string tcp_connection::receive_line(std::chrono::milliseconds timeout)
 			return line;
 		}
 		const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-			deadline - std::chrono::steady_clock::now());
+		        deadline - std::chrono::steady_clock::now());
 		if (left.count() <= 0)
 			throw error("recv", ETIMEDOUT, "no line from the peer");
 		if (int rc = wait_fd(fd_, POLLIN, left))

@@ -131,6 +131,8 @@ std::vector<device_info> list_devices()
 {
 	int count = 0;
 	device_list list(ibv_get_device_list(&count));
+	if (!list && errno == ENOSYS)
+		return {}; // no RDMA support in this kernel: no devices
 	if (!list)
 		throw error("ibv_get_device_list", errno);
 	std::vector<device_info> devices;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 #include "ibodp/policy.hpp"
 
-namespace ibodp {
+namespace ibodp
+{
 
-namespace {
+namespace
+{
 
 const odp_transport_caps *transport_caps(const odp_caps &caps, ibv_qp_type transport)
 {
@@ -51,7 +53,7 @@ odp_transport_caps missing(const odp_transport_caps &have, unsigned wanted)
 } // namespace
 
 mr_decision choose_mr_kind(const odp_caps &caps, ibv_qp_type transport, unsigned operations,
-			   bool whole_address_space)
+                           bool whole_address_space)
 {
 	const std::string name = transport_name(transport);
 	if (!caps.supported)
@@ -65,7 +67,7 @@ mr_decision choose_mr_kind(const odp_caps &caps, ibv_qp_type transport, unsigned
 	if (whole_address_space) {
 		if (caps.implicit)
 			return {mr_kind::implicit_odp,
-				"the device supports implicit ODP for these operations on " + name};
+			        "the device supports implicit ODP for these operations on " + name};
 		return {mr_kind::odp, "no implicit ODP; explicit ODP per buffer on " + name};
 	}
 	return {mr_kind::odp, "the device supports ODP for these operations on " + name};

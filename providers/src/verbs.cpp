@@ -10,9 +10,11 @@
 #include <thread>
 #include <utility>
 
-namespace ibodp {
+namespace ibodp
+{
 
-namespace {
+namespace
+{
 
 struct device_list_releaser {
 	void operator()(ibv_device **list) const noexcept { ibv_free_device_list(list); }
@@ -20,7 +22,10 @@ struct device_list_releaser {
 
 // errno after a verbs call that returns NULL; never 0, so that an error
 // is never reported as success.
-int last_errno() noexcept { return errno != 0 ? errno : EIO; }
+int last_errno() noexcept
+{
+	return errno != 0 ? errno : EIO;
+}
 
 } // namespace
 
@@ -28,9 +33,11 @@ context context::open(const std::string &name)
 {
 	int count = 0;
 	std::unique_ptr<ibv_device *[], device_list_releaser> list(ibv_get_device_list(&count));
-	if (!list)
+	// Without any RDMA support in the kernel the list itself fails
+	// (ENOSYS): for the caller that is the same as "no such device".
+	if (!list && errno != ENOSYS)
 		throw error("ibv_get_device_list", last_errno());
-	for (int i = 0; i < count; ++i) {
+	for (int i = 0; list && i < count; ++i) {
 		if (name != ibv_get_device_name(list[i]))
 			continue;
 		ibv_context *ctx = ibv_open_device(list[i]);
@@ -72,16 +79,16 @@ protection_domain::protection_domain(const context &ctx) : pd_(ibv_alloc_pd(ctx.
 }
 
 completion_channel::completion_channel(const context &ctx)
-	: channel_(ibv_create_comp_channel(ctx.get()))
+    : channel_(ibv_create_comp_channel(ctx.get()))
 {
 	if (!channel_)
 		throw error("ibv_create_comp_channel", last_errno(), ctx.name());
 }
 
 completion_queue::completion_queue(const context &ctx, int entries, completion_channel *channel)
-	: cq_(ibv_create_cq(ctx.get(), entries, nullptr,
-			    channel != nullptr ? channel->get() : nullptr, 0)),
-	  channel_(channel)
+    : cq_(ibv_create_cq(ctx.get(), entries, nullptr, channel != nullptr ? channel->get() : nullptr,
+                        0)),
+      channel_(channel)
 {
 	if (!cq_)
 		throw error("ibv_create_cq", last_errno(), ctx.name());
@@ -122,10 +129,11 @@ std::optional<completion> completion_queue::wait(std::chrono::milliseconds timeo
 		if (now > deadline)
 			return std::nullopt;
 		if (channel_ != nullptr) {
-			const auto left =
-				std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+			const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+			        deadline - now);
 			// A completion may have arrived between poll and arming.
-			static_cast<void>(wait_for_event(std::min(left, std::chrono::milliseconds(100))));
+			static_cast<void>(
+			        wait_for_event(std::min(left, std::chrono::milliseconds(100))));
 		} else {
 			std::this_thread::yield();
 		}
@@ -146,8 +154,8 @@ const char *to_string(mr_kind kind) noexcept
 }
 
 memory_region::memory_region(const protection_domain &pd, void *addr, std::size_t length,
-			     int access, mr_kind kind)
-	: kind_(kind)
+                             int access, mr_kind kind)
+    : kind_(kind)
 {
 	if (kind != mr_kind::pinned)
 		access |= IBV_ACCESS_ON_DEMAND;
@@ -178,7 +186,7 @@ remote_buffer memory_region::remote(const void *addr) const noexcept
 }
 
 int memory_region::prefetch(const void *addr, std::size_t length, prefetch_mode mode,
-			    bool synchronous) const noexcept
+                            bool synchronous) const noexcept
 {
 	if (kind_ == mr_kind::pinned)
 		return EOPNOTSUPP;
@@ -190,8 +198,7 @@ int memory_region::prefetch(const void *addr, std::size_t length, prefetch_mode 
 	else if (mode == prefetch_mode::no_fault)
 		advice = IBV_ADVISE_MR_ADVICE_PREFETCH_NO_FAULT;
 	ibv_sge sge = this->sge(addr, static_cast<std::uint32_t>(length));
-	return ibv_advise_mr(mr_->pd, advice, synchronous ? IBV_ADVISE_MR_FLAG_FLUSH : 0, &sge,
-			     1);
+	return ibv_advise_mr(mr_->pd, advice, synchronous ? IBV_ADVISE_MR_FLAG_FLUSH : 0, &sge, 1);
 }
 
 shared_receive_queue::shared_receive_queue(const protection_domain &pd, std::uint32_t max_wr)
@@ -216,8 +223,8 @@ int shared_receive_queue::post_recv(const ibv_sge &sge, std::uint64_t wr_id) noe
 }
 
 queue_pair::queue_pair(const context &ctx, const protection_domain &pd, completion_queue &cq,
-		       const qp_options &options)
-	: type_(options.type)
+                       const qp_options &options)
+    : type_(options.type)
 {
 	ibv_qp_init_attr_ex attr{};
 	attr.qp_type = options.type;
@@ -253,8 +260,8 @@ void queue_pair::connect(const endpoint &remote, int gid_index, std::uint32_t lo
 		mask |= IBV_QP_QKEY;
 	} else {
 		attr.qp_access_flags = IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ |
-				       IBV_ACCESS_REMOTE_ATOMIC | IBV_ACCESS_FLUSH_GLOBAL |
-				       IBV_ACCESS_FLUSH_PERSISTENT;
+		                       IBV_ACCESS_REMOTE_ATOMIC | IBV_ACCESS_FLUSH_GLOBAL |
+		                       IBV_ACCESS_FLUSH_PERSISTENT;
 		mask |= IBV_QP_ACCESS_FLAGS;
 	}
 	if (int rc = ibv_modify_qp(qp_.get(), &attr, mask))
@@ -275,7 +282,7 @@ void queue_pair::connect(const endpoint &remote, int gid_index, std::uint32_t lo
 		attr.ah_attr.grh.hop_limit = 1;
 		attr.ah_attr.port_num = 1;
 		mask |= IBV_QP_AV | IBV_QP_PATH_MTU | IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
-			IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER;
+		        IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER;
 	}
 	if (int rc = ibv_modify_qp(qp_.get(), &attr, mask))
 		throw error("ibv_modify_qp", rc, "INIT to RTR");
@@ -289,7 +296,8 @@ void queue_pair::connect(const endpoint &remote, int gid_index, std::uint32_t lo
 		attr.retry_cnt = 7;
 		attr.rnr_retry = 7;
 		attr.max_rd_atomic = 16;
-		mask |= IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY | IBV_QP_MAX_QP_RD_ATOMIC;
+		mask |= IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY |
+		        IBV_QP_MAX_QP_RD_ATOMIC;
 	}
 	if (int rc = ibv_modify_qp(qp_.get(), &attr, mask))
 		throw error("ibv_modify_qp", rc, "RTR to RTS");
@@ -316,7 +324,8 @@ int queue_pair::post_recv(ibv_recv_wr &wr) noexcept
 }
 
 int queue_pair::post_one(ibv_wr_opcode opcode, const ibv_sge &local, remote_buffer remote,
-			 std::uint64_t wr_id, std::uint64_t compare_add, std::uint64_t swap) noexcept
+                         std::uint64_t wr_id, std::uint64_t compare_add,
+                         std::uint64_t swap) noexcept
 {
 	ibv_sge sge = local;
 	ibv_send_wr wr{};
@@ -341,7 +350,7 @@ int queue_pair::post_send(const ibv_sge &local, std::uint64_t wr_id) noexcept
 }
 
 int queue_pair::post_send_ud(const ibv_sge &local, const address_handle &ah,
-			     std::uint32_t remote_qpn, std::uint64_t wr_id) noexcept
+                             std::uint32_t remote_qpn, std::uint64_t wr_id) noexcept
 {
 	ibv_sge sge = local;
 	ibv_send_wr wr{};
@@ -376,21 +385,20 @@ int queue_pair::post_read(const ibv_sge &local, remote_buffer remote, std::uint6
 	return post_one(IBV_WR_RDMA_READ, local, remote, wr_id);
 }
 
-int queue_pair::post_compare_swap(const ibv_sge &local, remote_buffer remote,
-				  std::uint64_t compare, std::uint64_t swap,
-				  std::uint64_t wr_id) noexcept
+int queue_pair::post_compare_swap(const ibv_sge &local, remote_buffer remote, std::uint64_t compare,
+                                  std::uint64_t swap, std::uint64_t wr_id) noexcept
 {
 	return post_one(IBV_WR_ATOMIC_CMP_AND_SWP, local, remote, wr_id, compare, swap);
 }
 
 int queue_pair::post_fetch_add(const ibv_sge &local, remote_buffer remote, std::uint64_t add,
-			       std::uint64_t wr_id) noexcept
+                               std::uint64_t wr_id) noexcept
 {
 	return post_one(IBV_WR_ATOMIC_FETCH_AND_ADD, local, remote, wr_id, add);
 }
 
 int queue_pair::post_atomic_write(remote_buffer remote, std::uint64_t value,
-				  std::uint64_t wr_id) noexcept
+                                  std::uint64_t wr_id) noexcept
 {
 	if (qpx_ == nullptr)
 		return EOPNOTSUPP;
@@ -404,7 +412,7 @@ int queue_pair::post_atomic_write(remote_buffer remote, std::uint64_t value,
 }
 
 int queue_pair::post_flush(remote_buffer remote, std::size_t length, std::uint8_t type,
-			   std::uint8_t level, std::uint64_t wr_id) noexcept
+                           std::uint8_t level, std::uint64_t wr_id) noexcept
 {
 	if (qpx_ == nullptr)
 		return EOPNOTSUPP;
@@ -437,7 +445,8 @@ address_handle::address_handle(const protection_domain &pd, const ibv_gid &dgid,
 		throw error("ibv_create_ah", last_errno());
 }
 
-namespace {
+namespace
+{
 
 std::optional<shared_receive_queue> make_srq(const protection_domain &pd, bool wanted)
 {
@@ -449,10 +458,10 @@ std::optional<shared_receive_queue> make_srq(const protection_domain &pd, bool w
 } // namespace
 
 rc_loopback::rc_loopback(const std::string &device, int gid_index, std::uint64_t send_ops_flags,
-			 bool with_srq)
-	: ctx(context::open(device)), pd(ctx), srq(make_srq(pd, with_srq)), req_cq(ctx, 256),
-	  resp_cq(ctx, 256), req(ctx, pd, req_cq, qp_options{.send_ops_flags = send_ops_flags}),
-	  resp(ctx, pd, resp_cq, qp_options{.srq = srq ? &*srq : nullptr}), gid_index_(gid_index)
+                         bool with_srq)
+    : ctx(context::open(device)), pd(ctx), srq(make_srq(pd, with_srq)), req_cq(ctx, 256),
+      resp_cq(ctx, 256), req(ctx, pd, req_cq, qp_options{.send_ops_flags = send_ops_flags}),
+      resp(ctx, pd, resp_cq, qp_options{.srq = srq ? &*srq : nullptr}), gid_index_(gid_index)
 {
 	reconnect();
 }
@@ -472,28 +481,28 @@ void rc_loopback::reconnect()
 std::string wc_status_name(ibv_wc_status status)
 {
 	static constexpr std::array<std::pair<ibv_wc_status, const char *>, 22> names{{
-		{IBV_WC_SUCCESS, "IBV_WC_SUCCESS"},
-		{IBV_WC_LOC_LEN_ERR, "IBV_WC_LOC_LEN_ERR"},
-		{IBV_WC_LOC_QP_OP_ERR, "IBV_WC_LOC_QP_OP_ERR"},
-		{IBV_WC_LOC_EEC_OP_ERR, "IBV_WC_LOC_EEC_OP_ERR"},
-		{IBV_WC_LOC_PROT_ERR, "IBV_WC_LOC_PROT_ERR"},
-		{IBV_WC_WR_FLUSH_ERR, "IBV_WC_WR_FLUSH_ERR"},
-		{IBV_WC_MW_BIND_ERR, "IBV_WC_MW_BIND_ERR"},
-		{IBV_WC_BAD_RESP_ERR, "IBV_WC_BAD_RESP_ERR"},
-		{IBV_WC_LOC_ACCESS_ERR, "IBV_WC_LOC_ACCESS_ERR"},
-		{IBV_WC_REM_INV_REQ_ERR, "IBV_WC_REM_INV_REQ_ERR"},
-		{IBV_WC_REM_ACCESS_ERR, "IBV_WC_REM_ACCESS_ERR"},
-		{IBV_WC_REM_OP_ERR, "IBV_WC_REM_OP_ERR"},
-		{IBV_WC_RETRY_EXC_ERR, "IBV_WC_RETRY_EXC_ERR"},
-		{IBV_WC_RNR_RETRY_EXC_ERR, "IBV_WC_RNR_RETRY_EXC_ERR"},
-		{IBV_WC_LOC_RDD_VIOL_ERR, "IBV_WC_LOC_RDD_VIOL_ERR"},
-		{IBV_WC_REM_INV_RD_REQ_ERR, "IBV_WC_REM_INV_RD_REQ_ERR"},
-		{IBV_WC_REM_ABORT_ERR, "IBV_WC_REM_ABORT_ERR"},
-		{IBV_WC_INV_EECN_ERR, "IBV_WC_INV_EECN_ERR"},
-		{IBV_WC_INV_EEC_STATE_ERR, "IBV_WC_INV_EEC_STATE_ERR"},
-		{IBV_WC_FATAL_ERR, "IBV_WC_FATAL_ERR"},
-		{IBV_WC_RESP_TIMEOUT_ERR, "IBV_WC_RESP_TIMEOUT_ERR"},
-		{IBV_WC_GENERAL_ERR, "IBV_WC_GENERAL_ERR"},
+	        {IBV_WC_SUCCESS, "IBV_WC_SUCCESS"},
+	        {IBV_WC_LOC_LEN_ERR, "IBV_WC_LOC_LEN_ERR"},
+	        {IBV_WC_LOC_QP_OP_ERR, "IBV_WC_LOC_QP_OP_ERR"},
+	        {IBV_WC_LOC_EEC_OP_ERR, "IBV_WC_LOC_EEC_OP_ERR"},
+	        {IBV_WC_LOC_PROT_ERR, "IBV_WC_LOC_PROT_ERR"},
+	        {IBV_WC_WR_FLUSH_ERR, "IBV_WC_WR_FLUSH_ERR"},
+	        {IBV_WC_MW_BIND_ERR, "IBV_WC_MW_BIND_ERR"},
+	        {IBV_WC_BAD_RESP_ERR, "IBV_WC_BAD_RESP_ERR"},
+	        {IBV_WC_LOC_ACCESS_ERR, "IBV_WC_LOC_ACCESS_ERR"},
+	        {IBV_WC_REM_INV_REQ_ERR, "IBV_WC_REM_INV_REQ_ERR"},
+	        {IBV_WC_REM_ACCESS_ERR, "IBV_WC_REM_ACCESS_ERR"},
+	        {IBV_WC_REM_OP_ERR, "IBV_WC_REM_OP_ERR"},
+	        {IBV_WC_RETRY_EXC_ERR, "IBV_WC_RETRY_EXC_ERR"},
+	        {IBV_WC_RNR_RETRY_EXC_ERR, "IBV_WC_RNR_RETRY_EXC_ERR"},
+	        {IBV_WC_LOC_RDD_VIOL_ERR, "IBV_WC_LOC_RDD_VIOL_ERR"},
+	        {IBV_WC_REM_INV_RD_REQ_ERR, "IBV_WC_REM_INV_RD_REQ_ERR"},
+	        {IBV_WC_REM_ABORT_ERR, "IBV_WC_REM_ABORT_ERR"},
+	        {IBV_WC_INV_EECN_ERR, "IBV_WC_INV_EECN_ERR"},
+	        {IBV_WC_INV_EEC_STATE_ERR, "IBV_WC_INV_EEC_STATE_ERR"},
+	        {IBV_WC_FATAL_ERR, "IBV_WC_FATAL_ERR"},
+	        {IBV_WC_RESP_TIMEOUT_ERR, "IBV_WC_RESP_TIMEOUT_ERR"},
+	        {IBV_WC_GENERAL_ERR, "IBV_WC_GENERAL_ERR"},
 	}};
 	for (const auto &[value, name] : names) {
 		if (value == status)

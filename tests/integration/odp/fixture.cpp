@@ -7,7 +7,8 @@
 #include <sstream>
 #include <utility>
 
-namespace ibodp::test {
+namespace ibodp::test
+{
 
 const test_env &test_env::get()
 {
@@ -16,8 +17,9 @@ const test_env &test_env::get()
 			const char *v = std::getenv(name);
 			return std::string(v != nullptr ? v : fallback);
 		};
-		return test_env{value("IB_ODP_DEV", "rxe0"), std::stoi(value("IB_ODP_GID_INDEX", "1")),
-				value("IB_ODP_RXE", "stock")};
+		return test_env{value("IB_ODP_DEV", "rxe0"),
+		                std::stoi(value("IB_ODP_GID_INDEX", "1")),
+		                value("IB_ODP_RXE", "stock")};
 	}();
 	return env;
 }
@@ -46,7 +48,7 @@ mapping mapping::aligned(std::size_t length, std::size_t align)
 }
 
 mapping::mapping(mapping &&other) noexcept
-	: addr_(std::exchange(other.addr_, nullptr)), length_(other.length_)
+    : addr_(std::exchange(other.addr_, nullptr)), length_(other.length_)
 {
 }
 
@@ -67,7 +69,8 @@ mapping::~mapping()
 		munmap(addr_, length_);
 }
 
-namespace {
+namespace
+{
 
 std::byte pattern_byte(std::size_t i, unsigned seed)
 {
@@ -142,7 +145,8 @@ completion wait_one(completion_queue &cq)
 	throw error("completion_queue::wait", ETIMEDOUT, "no completion within the deadline");
 }
 
-namespace {
+namespace
+{
 
 // Throws if posting failed; otherwise waits for the completion.
 completion posted(int rc, completion_queue &cq, const char *what)
@@ -155,50 +159,50 @@ completion posted(int rc, completion_queue &cq, const char *what)
 } // namespace
 
 rc_pair::rc_pair(std::uint64_t send_ops_flags, bool with_srq)
-	: rc_loopback(test_env::get().dev, test_env::get().gid_index, send_ops_flags, with_srq)
+    : rc_loopback(test_env::get().dev, test_env::get().gid_index, send_ops_flags, with_srq)
 {
 }
 
 completion rc_pair::write(const memory_region &src, const void *src_addr, std::uint32_t length,
-			  const memory_region &dst, void *dst_addr)
+                          const memory_region &dst, void *dst_addr)
 {
 	return posted(req.post_write(src.sge(src_addr, length), dst.remote(dst_addr), 1), req_cq,
-		      "post_write");
+	              "post_write");
 }
 
 completion rc_pair::read(const memory_region &local, void *local_addr, std::uint32_t length,
-			 const memory_region &remote, const void *remote_addr)
+                         const memory_region &remote, const void *remote_addr)
 {
 	return posted(req.post_read(local.sge(local_addr, length), remote.remote(remote_addr), 2),
-		      req_cq, "post_read");
+	              req_cq, "post_read");
 }
 
 completion rc_pair::compare_swap(const memory_region &local, std::uint64_t *result,
-				 const memory_region &remote, std::uint64_t *target,
-				 std::uint64_t compare, std::uint64_t swap)
+                                 const memory_region &remote, std::uint64_t *target,
+                                 std::uint64_t compare, std::uint64_t swap)
 {
 	return posted(req.post_compare_swap(local.sge(result, sizeof(*result)),
-					    remote.remote(target), compare, swap, 3),
-		      req_cq, "post_compare_swap");
+	                                    remote.remote(target), compare, swap, 3),
+	              req_cq, "post_compare_swap");
 }
 
 completion rc_pair::fetch_add(const memory_region &local, std::uint64_t *result,
-			      const memory_region &remote, std::uint64_t *target, std::uint64_t add)
+                              const memory_region &remote, std::uint64_t *target, std::uint64_t add)
 {
 	return posted(req.post_fetch_add(local.sge(result, sizeof(*result)), remote.remote(target),
-					 add, 4),
-		      req_cq, "post_fetch_add");
+	                                 add, 4),
+	              req_cq, "post_fetch_add");
 }
 
 completion rc_pair::send(const memory_region &src, const void *src_addr, std::uint32_t length,
-			 const memory_region &dst, void *dst_addr)
+                         const memory_region &dst, void *dst_addr)
 {
 	const ibv_sge recv = dst.sge(dst_addr, length);
 	const int rc = srq ? srq->post_recv(recv, 5) : resp.post_recv(recv, 5);
 	if (rc != 0)
 		throw error("post_recv", rc);
-	const completion sent = posted(req.post_send(src.sge(src_addr, length), 6), req_cq,
-				       "post_send");
+	const completion sent =
+	        posted(req.post_send(src.sge(src_addr, length), 6), req_cq, "post_send");
 	if (!sent.ok())
 		return sent;
 	return wait_one(resp_cq);

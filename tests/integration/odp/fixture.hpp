@@ -16,7 +16,8 @@
 #include <optional>
 #include <string>
 
-namespace ibodp::test {
+namespace ibodp::test
+{
 
 /// What tools/vm/run set up: device, GID index, rxe variant.
 struct test_env {
@@ -28,11 +29,12 @@ struct test_env {
 };
 
 /// An mmap()ed range, unmapped on destruction.
-class mapping {
+class mapping
+{
 public:
 	/// Anonymous private memory of @p length bytes.
-	[[nodiscard]] static mapping anonymous(std::size_t length, int prot = PROT_READ | PROT_WRITE,
-					       int flags = 0);
+	[[nodiscard]] static mapping anonymous(std::size_t length,
+	                                       int prot = PROT_READ | PROT_WRITE, int flags = 0);
 	/// Anonymous memory whose start is aligned to @p align bytes.
 	[[nodiscard]] static mapping aligned(std::size_t length, std::size_t align);
 	/// Takes ownership of an existing mapping.
@@ -66,7 +68,8 @@ void fill_pattern(void *addr, std::size_t length, unsigned seed);
 void advise(void *addr, std::size_t length, int advice);
 
 /// The ib_odp counters of a device (ours only; empty on stock).
-[[nodiscard]] std::optional<std::map<std::string, long long>> read_odp_counters(const std::string &dev);
+[[nodiscard]] std::optional<std::map<std::string, long long>>
+read_odp_counters(const std::string &dev);
 /// The live regions of a device in ib_odp's debugfs (ours only).
 [[nodiscard]] std::optional<int> count_odp_regions(const std::string &dev);
 
@@ -74,32 +77,34 @@ inline constexpr std::chrono::milliseconds wc_timeout{10000};
 
 /// The library's loopback RC pair on the test device, with helpers that
 /// post one operation and wait for it (throwing if nothing completes).
-class rc_pair : public rc_loopback {
+class rc_pair : public rc_loopback
+{
 public:
 	/// @p send_ops_flags: IBV_QP_EX_WITH_* for "req"; @p with_srq: "resp"
 	/// receives through a shared receive queue.
 	explicit rc_pair(std::uint64_t send_ops_flags = 0, bool with_srq = false);
 
 	[[nodiscard]] completion write(const memory_region &src, const void *src_addr,
-				       std::uint32_t length, const memory_region &dst, void *dst_addr);
+	                               std::uint32_t length, const memory_region &dst,
+	                               void *dst_addr);
 	[[nodiscard]] completion read(const memory_region &local, void *local_addr,
-				      std::uint32_t length, const memory_region &remote,
-				      const void *remote_addr);
+	                              std::uint32_t length, const memory_region &remote,
+	                              const void *remote_addr);
 	[[nodiscard]] completion compare_swap(const memory_region &local, std::uint64_t *result,
-					      const memory_region &remote, std::uint64_t *target,
-					      std::uint64_t compare, std::uint64_t swap);
+	                                      const memory_region &remote, std::uint64_t *target,
+	                                      std::uint64_t compare, std::uint64_t swap);
 	[[nodiscard]] completion fetch_add(const memory_region &local, std::uint64_t *result,
-					   const memory_region &remote, std::uint64_t *target,
-					   std::uint64_t add);
+	                                   const memory_region &remote, std::uint64_t *target,
+	                                   std::uint64_t add);
 	/// Posts a receive of @p dst (on the SRQ if there is one) and a send of
 	/// @p src; returns the receive's completion after the send's.
 	[[nodiscard]] completion send(const memory_region &src, const void *src_addr,
-				      std::uint32_t length, const memory_region &dst, void *dst_addr);
+	                              std::uint32_t length, const memory_region &dst,
+	                              void *dst_addr);
 };
 
 /// The next completion of @p cq; throws ibodp::error (ETIMEDOUT) if none
 /// arrives within wc_timeout.
 [[nodiscard]] completion wait_one(completion_queue &cq);
-
 
 } // namespace ibodp::test

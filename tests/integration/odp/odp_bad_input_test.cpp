@@ -11,8 +11,10 @@
 #include <cerrno>
 #include <cstdint>
 
-namespace ibodp::test {
-namespace {
+namespace ibodp::test
+{
+namespace
+{
 
 constexpr int rw = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 
@@ -75,7 +77,8 @@ TEST(OdpBadInput, RemoteWriteWithoutLocalWriteRegistration)
 	auto ctx = context::open(test_env::get().dev);
 	protection_domain pd(ctx);
 	auto buf = mapping::anonymous(page_size);
-	EXPECT_EQ(odp_registration_errno(pd, buf.data(), page_size, IBV_ACCESS_REMOTE_WRITE), EINVAL);
+	EXPECT_EQ(odp_registration_errno(pd, buf.data(), page_size, IBV_ACCESS_REMOTE_WRITE),
+	          EINVAL);
 }
 
 TEST(OdpBadInput, ReadOnlyRegistrationIsAccepted)
@@ -90,8 +93,8 @@ TEST(OdpBadInput, ReadOnlyRegistrationIsAccepted)
 struct guarded_region {
 	static constexpr std::byte canary{0x5a};
 	explicit guarded_region(const protection_domain &pd)
-		: memory(mapping::anonymous(4 * page_size)),
-		  mr(pd, memory.data() + page_size, 2 * page_size, rw, mr_kind::odp)
+	    : memory(mapping::anonymous(4 * page_size)),
+	      mr(pd, memory.data() + page_size, 2 * page_size, rw, mr_kind::odp)
 	{
 		std::fill_n(memory.data(), memory.size(), canary);
 	}
@@ -119,8 +122,8 @@ TEST(OdpBadInput, WriteAcrossTheEndOfAnMrFails)
 	EXPECT_EQ(qp.req.state(), IBV_QPS_ERR);
 	EXPECT_TRUE(target.guards_intact());
 	EXPECT_EQ(value_mismatch(target.start(), 2 * page_size, guarded_region::canary),
-		  2 * page_size)
-		<< "a rejected write changed the region";
+	          2 * page_size)
+	        << "a rejected write changed the region";
 }
 
 TEST(OdpBadInput, ReadBeforeTheStartOfAnMrFails)
@@ -133,7 +136,7 @@ TEST(OdpBadInput, ReadBeforeTheStartOfAnMrFails)
 	const completion wc = qp.read(dst_mr, dst.data(), 64, target.mr, target.start() - 64);
 	EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc_status_name(wc.status);
 	EXPECT_EQ(value_mismatch(dst.data(), page_size, std::byte{0}), page_size)
-		<< "bytes from outside the MR reached the reader";
+	        << "bytes from outside the MR reached the reader";
 	EXPECT_TRUE(target.guards_intact());
 }
 
@@ -153,7 +156,7 @@ TEST(OdpBadInput, WriteIntoAnUnmappedHoleFails)
 	EXPECT_EQ(qp.req.state(), IBV_QPS_ERR);
 	EXPECT_EQ(value_mismatch(memory.data(), page_size, std::byte{0x33}), page_size);
 	EXPECT_EQ(value_mismatch(memory.data() + 2 * page_size, page_size, std::byte{0x33}),
-		  page_size);
+	          page_size);
 
 	// The rest of the MR still works after the QP is reconnected.
 	qp.reconnect();

@@ -22,8 +22,10 @@
 #include <string>
 #include <thread>
 
-namespace ibodp::test {
-namespace {
+namespace ibodp::test
+{
+namespace
+{
 
 constexpr int rw = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 constexpr std::size_t huge = 2UL << 20;
@@ -31,8 +33,7 @@ constexpr std::size_t huge = 2UL << 20;
 // A pinned, page-aligned local buffer with its MR.
 struct pinned_buffer {
 	pinned_buffer(const protection_domain &pd, std::size_t length)
-		: memory(mapping::anonymous(length)),
-		  mr(pd, memory.data(), length, rw, mr_kind::pinned)
+	    : memory(mapping::anonymous(length)), mr(pd, memory.data(), length, rw, mr_kind::pinned)
 	{
 	}
 	mapping memory;
@@ -53,13 +54,13 @@ TEST(OdpMm, MunmapThenMmapAtTheSameAddressShowsTheNewPage)
 	void *addr = remote.data();
 	ASSERT_EQ(munmap(addr, remote.size()), 0);
 	void *again = mmap(addr, remote.size(), PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	ASSERT_EQ(again, addr);
 	fill_pattern(again, remote.size(), 2);
 	wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, again);
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	EXPECT_EQ(pattern_mismatch(local.memory.data(), 2 * page_size, 2), 2 * page_size)
-		<< "the NIC read the old page after munmap";
+	        << "the NIC read the old page after munmap";
 }
 
 TEST(OdpMm, MprotectReadOnlyRejectsWritesUntilWritableAgain)
@@ -129,16 +130,16 @@ TEST(OdpMm, ForkKeepsParentWorkingAndLeavesChildCopyAlone)
 	wc = qp.write(src.mr, src.memory.data(), 2 * page_size, mr, dst.data());
 	EXPECT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	EXPECT_EQ(pattern_mismatch(dst.data(), dst.size(), 3), dst.size())
-		<< "the parent does not see its own RDMA WRITE";
+	        << "the parent does not see its own RDMA WRITE";
 	wc = qp.read(check.mr, check.memory.data(), 2 * page_size, mr, dst.data());
 	EXPECT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	EXPECT_EQ(pattern_mismatch(check.memory.data(), 2 * page_size, 3), 2 * page_size)
-		<< "the NIC reads something else than the parent's memory";
+	        << "the NIC reads something else than the parent's memory";
 	send_byte(to_child[1]);
 	int status = 0;
 	ASSERT_EQ(waitpid(child, &status, 0), child);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		<< "the child's copy-on-write page was changed";
+	        << "the child's copy-on-write page was changed";
 	for (int fd : {to_parent[0], to_parent[1], to_child[0], to_child[1]})
 		close(fd);
 }
@@ -156,7 +157,7 @@ TEST(OdpMm, MremapAwayFailsAndMremapBackWorks)
 
 	// Move the pages away: the MR's range is now unmapped.
 	void *moved = mremap(region.data(), region.size(), region.size(),
-			     MREMAP_MAYMOVE | MREMAP_FIXED, elsewhere.data());
+	                     MREMAP_MAYMOVE | MREMAP_FIXED, elsewhere.data());
 	ASSERT_EQ(moved, static_cast<void *>(elsewhere.data()));
 	std::memset(local.memory.data(), 0, 2 * page_size);
 	wc = qp.read(local.mr, local.memory.data(), 2 * page_size, mr, region.data());
@@ -165,7 +166,7 @@ TEST(OdpMm, MremapAwayFailsAndMremapBackWorks)
 
 	// Move them back: the MR sees the same data again.
 	void *back = mremap(elsewhere.data(), region.size(), region.size(),
-			    MREMAP_MAYMOVE | MREMAP_FIXED, region.data());
+	                    MREMAP_MAYMOVE | MREMAP_FIXED, region.data());
 	ASSERT_EQ(back, static_cast<void *>(region.data()));
 	elsewhere.release();
 	qp.reconnect();
@@ -236,13 +237,14 @@ TEST(OdpMm, TransparentHugePages)
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	const auto after = read_odp_counters(env.dev).value();
 	EXPECT_EQ(after.at("pages_faulted") - before.at("pages_faulted"), 512)
-		<< "a huge page was not mirrored as one 2 MiB unit";
+	        << "a huge page was not mirrored as one 2 MiB unit";
 }
 
 TEST(OdpMm, HugetlbfsPages)
 {
-	void *addr = mmap(nullptr, 2 * huge, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (21 << MAP_HUGE_SHIFT), -1, 0);
+	void *addr =
+	        mmap(nullptr, 2 * huge, PROT_READ | PROT_WRITE,
+	             MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (21 << MAP_HUGE_SHIFT), -1, 0);
 	if (addr == MAP_FAILED)
 		GTEST_SKIP() << "no 2 MiB huge pages reserved (tools/vm/run --hugepages N)";
 	mapping region(addr, 2 * huge);
@@ -259,7 +261,8 @@ TEST(OdpMm, SharedMemfdPages)
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(ftruncate(fd, 4 * page_size), 0);
 	auto map_shared = [fd] {
-		void *addr = mmap(nullptr, 4 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		void *addr =
+		        mmap(nullptr, 4 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (addr == MAP_FAILED)
 			throw error("mmap", errno);
 		return mapping(addr, 4 * page_size);
@@ -273,10 +276,11 @@ TEST(OdpMm, SharedMemfdPages)
 	memory_region mr(qp.pd, view.data(), view.size(), rw, mr_kind::odp);
 
 	fill_pattern(src.memory.data(), 2 * page_size, 6);
-	completion wc = qp.write(src.mr, src.memory.data(), 2 * page_size, mr, view.data() + page_size);
+	completion wc =
+	        qp.write(src.mr, src.memory.data(), 2 * page_size, mr, view.data() + page_size);
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	EXPECT_EQ(pattern_mismatch(other_view.data() + page_size, 2 * page_size, 6), 2 * page_size)
-		<< "the write did not reach the shared pages";
+	        << "the write did not reach the shared pages";
 
 	// Dropping the mapping keeps the file's pages: the NIC faults them back.
 	advise(view.data(), view.size(), MADV_DONTNEED);
@@ -300,7 +304,8 @@ TEST(OdpMm, ExitWithRegionsAndWorkInFlightCleansUp)
 		auto *dst_mr = new memory_region(qp->pd, dst.data(), dst.size(), rw, mr_kind::odp);
 		for (std::size_t i = 0; i < 32; ++i) {
 			const ibv_sge sge = src_mr->sge(src.data(), 2 * page_size);
-			if (qp->req.post_write(sge, dst_mr->remote(dst.data() + i * 2 * page_size), i) != 0)
+			if (qp->req.post_write(sge, dst_mr->remote(dst.data() + i * 2 * page_size),
+			                       i) != 0)
 				_exit(2);
 		}
 		_exit(0);
@@ -310,7 +315,7 @@ TEST(OdpMm, ExitWithRegionsAndWorkInFlightCleansUp)
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	if (regions_before) {
 		EXPECT_EQ(count_odp_regions(env.dev), regions_before)
-			<< "the exited process left ODP regions behind";
+		        << "the exited process left ODP regions behind";
 	}
 }
 
@@ -346,7 +351,8 @@ TEST(OdpMm, ConcurrentInvalidationDoesNotCorruptData)
 	int errors = 0;
 	for (unsigned i = 0; i < 200; ++i) {
 		fill_pattern(src.data() + 256, length, i);
-		completion wc = qp.write(src_mr, src.data() + 256, length, dst_mr, dst.data() + page_size);
+		completion wc =
+		        qp.write(src_mr, src.data() + 256, length, dst_mr, dst.data() + page_size);
 		if (wc.status != IBV_WC_SUCCESS) {
 			++errors;
 			qp.reconnect();
@@ -370,9 +376,9 @@ TEST(OdpMm, ConcurrentInvalidationDoesNotCorruptData)
 		const auto after = read_odp_counters(test_env::get().dev).value();
 		EXPECT_GT(after.at("invalidations"), before->at("invalidations"));
 		std::printf("invalidations %lld, collisions %lld, faults %lld during the run\n",
-			    after.at("invalidations") - before->at("invalidations"),
-			    after.at("collisions") - before->at("collisions"),
-			    after.at("faults") - before->at("faults"));
+		            after.at("invalidations") - before->at("invalidations"),
+		            after.at("collisions") - before->at("collisions"),
+		            after.at("faults") - before->at("faults"));
 	}
 }
 

@@ -11,25 +11,27 @@
 
 #include <cstring>
 
-namespace ibodp::test {
-namespace {
+namespace ibodp::test
+{
+namespace
+{
 
 constexpr int iterations = 6;
 constexpr std::uint32_t message = 5000; // 5 packets, crosses a page
 constexpr std::size_t src_offset = 100;
 constexpr std::size_t dst_offset = 300;
 constexpr int rw = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ |
-		   IBV_ACCESS_REMOTE_ATOMIC;
+                   IBV_ACCESS_REMOTE_ATOMIC;
 
 // Destination bytes outside [offset, offset + length) must still be zero.
 void expect_untouched_around(const mapping &m, std::size_t offset, std::size_t length)
 {
 	EXPECT_EQ(value_mismatch(m.data(), offset, std::byte{0}), offset)
-		<< "bytes before the target were written";
+	        << "bytes before the target were written";
 	const std::size_t after = offset + length;
 	EXPECT_EQ(value_mismatch(m.data() + after, m.size() - after, std::byte{0}),
-		  m.size() - after)
-		<< "bytes after the target were written";
+	          m.size() - after)
+	        << "bytes after the target were written";
 }
 
 // Moves `message` bytes from a "from" ODP buffer to a "to" ODP buffer with
@@ -44,11 +46,11 @@ template <typename Transfer> void transfer_faults_every_iteration(rc_pair &qp, T
 		advise(from.data(), from.size(), MADV_DONTNEED);
 		advise(to.data(), to.size(), MADV_DONTNEED);
 		fill_pattern(from.data() + src_offset, message, i);
-		const completion wc = transfer(from_mr, from.data() + src_offset, to_mr,
-					   to.data() + dst_offset);
+		const completion wc =
+		        transfer(from_mr, from.data() + src_offset, to_mr, to.data() + dst_offset);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		ASSERT_EQ(pattern_mismatch(to.data() + dst_offset, message, i), message)
-			<< "iteration " << i;
+		        << "iteration " << i;
 		expect_untouched_around(to, dst_offset, message);
 	}
 }
@@ -105,7 +107,8 @@ TEST(OdpOps, CompareSwapFaultsEveryIteration)
 		const std::uint64_t before = 0x1000 + i;
 		*word = before;
 		// A matching compare swaps.
-		completion wc = qp.compare_swap(result_mr, old, target_mr, word, before, before * 3);
+		completion wc =
+		        qp.compare_swap(result_mr, old, target_mr, word, before, before * 3);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		EXPECT_EQ(*old, before);
 		EXPECT_EQ(*word, before * 3);
@@ -152,7 +155,8 @@ TEST(OdpOps, AtomicWriteFaultsEveryIteration)
 		const completion wc = wait_one(qp.req_cq);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		EXPECT_EQ(*word, value);
-		EXPECT_EQ(value_mismatch(target.data(), page_size + 8, std::byte{0}), page_size + 8);
+		EXPECT_EQ(value_mismatch(target.data(), page_size + 8, std::byte{0}),
+		          page_size + 8);
 	}
 }
 
@@ -172,15 +176,15 @@ TEST(OdpOps, FlushFaultsEveryIteration)
 		// The data is in the CPU page; the mirror dropped it: the flush
 		// faults and must leave the bytes as they are.
 		ASSERT_EQ(qp.req.post_flush(dst_mr.remote(dst.data() + dst_offset), message,
-					    IBV_FLUSH_GLOBAL, IBV_FLUSH_RANGE, 20 + i),
-			  0);
+		                            IBV_FLUSH_GLOBAL, IBV_FLUSH_RANGE, 20 + i),
+		          0);
 		const completion wc = wait_one(qp.req_cq);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		const completion rd = qp.read(src_mr, src.data() + src_offset, message, dst_mr,
-					  dst.data() + dst_offset);
+		                              dst.data() + dst_offset);
 		ASSERT_EQ(rd.status, IBV_WC_SUCCESS) << wc_status_name(rd.status);
 		ASSERT_EQ(pattern_mismatch(src.data() + src_offset, message, i), message)
-			<< "iteration " << i;
+		        << "iteration " << i;
 	}
 }
 
@@ -212,18 +216,19 @@ TEST(OdpOps, UdSendRecvFaultsEveryIteration)
 		advise(dst.data(), dst.size(), MADV_DONTNEED);
 		fill_pattern(src.data() + src_offset, payload, i);
 
-		ASSERT_EQ(receiver.post_recv(dst_mr.sge(dst.data() + recv_offset, grh + payload), i),
-			  0);
+		ASSERT_EQ(
+		        receiver.post_recv(dst_mr.sge(dst.data() + recv_offset, grh + payload), i),
+		        0);
 		ASSERT_EQ(sender.post_send_ud(src_mr.sge(src.data() + src_offset, payload), ah,
-					      receiver.qpn(), i),
-			  0);
+		                              receiver.qpn(), i),
+		          0);
 		const completion sent = wait_one(send_cq);
 		ASSERT_EQ(sent.status, IBV_WC_SUCCESS) << wc_status_name(sent.status);
 		const completion got = wait_one(recv_cq);
 		ASSERT_EQ(got.status, IBV_WC_SUCCESS) << wc_status_name(got.status);
 		ASSERT_EQ(got.byte_len, grh + payload);
 		ASSERT_EQ(pattern_mismatch(dst.data() + recv_offset + grh, payload, i), payload)
-			<< "iteration " << i;
+		        << "iteration " << i;
 		expect_untouched_around(dst, recv_offset, grh + payload);
 	}
 }

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+#include "tool_options.hpp"
+
+#include <gtest/gtest.h>
+
+namespace
+{
+
+using ibodp::tools::parse_tool_options;
+using ibodp::tools::tool_options;
+using ibodp::tools::usage_error;
+
+tool_options parsed(const std::vector<std::string> &args)
+{
+	auto result = parse_tool_options(args);
+	if (auto *err = std::get_if<usage_error>(&result))
+		ADD_FAILURE() << "rejected: " << err->message;
+	return std::get<tool_options>(result);
+}
+
+std::string rejected(const std::vector<std::string> &args)
+{
+	auto result = parse_tool_options(args);
+	if (std::holds_alternative<tool_options>(result)) {
+		ADD_FAILURE() << "accepted";
+		return {};
+	}
+	return std::get<usage_error>(result).message;
+}
+
+TEST(ToolOptions, DefaultsAreAServer)
+{
+	const auto opt = parsed({});
+	EXPECT_EQ(opt.device, "rxe0");
+	EXPECT_EQ(opt.gid_index, 1);
+	EXPECT_EQ(opt.port, 18515);
+	EXPECT_EQ(opt.mr, ibodp::mr_kind::odp);
+	EXPECT_TRUE(opt.is_server());
+}
+
+TEST(ToolOptions, PerftestSpelling)
+{
+	const auto opt =
+	        parsed({"-d", "rxe1", "-x", "3", "-s", "64K", "-n", "500", "-p", "19000", "--mr",
+	                "pinned", "--json=out.json", "--csv", "out.csv", "192.0.2.2"});
+	EXPECT_EQ(opt.device, "rxe1");
+	EXPECT_EQ(opt.gid_index, 3);
+	EXPECT_EQ(opt.size, 65536U);
+	EXPECT_EQ(opt.iterations, 500U);
+	EXPECT_EQ(opt.port, 19000);
+	EXPECT_EQ(opt.mr, ibodp::mr_kind::pinned);
+	EXPECT_EQ(opt.json_file, "out.json");
+	EXPECT_EQ(opt.csv_file, "out.csv");
+	EXPECT_EQ(opt.host, "192.0.2.2");
+	EXPECT_FALSE(opt.is_server());
+}
+
+TEST(ToolOptions, SizeSuffixes)
+{
+	EXPECT_EQ(parsed({"-s", "2"}).size, 2U);
+	EXPECT_EQ(parsed({"-s", "1m"}).size, 1U << 20);
+	EXPECT_EQ(parsed({"--size=64G"}).size, 64ULL << 30);
+}
+
+TEST(ToolOptions, BadValuesNameTheOption)
+{
+	EXPECT_NE(rejected({"-s", "0"}).find("-s"), std::string::npos);
+	EXPECT_NE(rejected({"-s", "12Q"}).find("-s"), std::string::npos);
+	EXPECT_NE(rejected({"-n"}).find("-n"), std::string::npos);
+	EXPECT_NE(rejected({"-p", "70000"}).find("-p"), std::string::npos);
+	EXPECT_NE(rejected({"-x", "-1"}).find("-x"), std::string::npos);
+	EXPECT_NE(rejected({"--mr", "pinned-ish"}).find("--mr"), std::string::npos);
+	EXPECT_NE(rejected({"--bogus"}).find("unknown option --bogus"), std::string::npos);
+	EXPECT_NE(rejected({"a", "b"}).find("unexpected argument b"), std::string::npos);
+}
+
+TEST(ToolOptions, ContradictionsAreRejected)
+{
+	EXPECT_NE(rejected({"--loopback", "host"}).find("--loopback"), std::string::npos);
+	EXPECT_NE(rejected({"--mr", "pinned", "--prefetch"}).find("--prefetch"), std::string::npos);
+}
+
+TEST(ToolOptions, Help)
+{
+	EXPECT_TRUE(parsed({"-h"}).help);
+	EXPECT_NE(ibodp::tools::tool_options_usage().find("--mr=KIND"), std::string::npos);
+}
+
+} // namespace
