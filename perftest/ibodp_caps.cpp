@@ -28,9 +28,14 @@ void print_text(const std::vector<ibodp::device_info> &devices)
 {
 	for (const auto &dev : devices) {
 		std::cout << dev.name << " (node GUID " << dev.node_guid << ")\n";
-		for (const auto &port : dev.ports)
+		for (const auto &port : dev.ports) {
 			std::cout << "  port " << port.number << ": " << port.state << ", mtu "
-			          << port.active_mtu << ", " << port.gid_table_len << " GIDs\n";
+			          << port.active_mtu << ", " << port.gids.size() << " of "
+			          << port.gid_table_len << " GIDs set\n";
+			for (const auto &gid : port.gids)
+				std::cout << "    gid " << gid.index << ": " << gid.gid << " ("
+				          << gid.type << ")\n";
+		}
 		std::cout << "  odp: " << (dev.odp.supported ? "supported" : "no")
 		          << ", implicit: " << (dev.odp.implicit ? "yes" : "no")
 		          << "\n  odp rc: " << ibodp::to_string(dev.odp.rc)
@@ -59,7 +64,15 @@ void print_json(const std::vector<ibodp::device_info> &devices)
 		for (const auto &port : dev.ports) {
 			std::cout << psep << "{\"port\": " << port.number << ", \"state\": \""
 			          << port.state << "\", \"mtu\": " << port.active_mtu
-			          << ", \"gids\": " << port.gid_table_len << "}";
+			          << ", \"gid_table_len\": " << port.gid_table_len
+			          << ", \"gids\": [";
+			const char *gsep = "";
+			for (const auto &gid : port.gids) {
+				std::cout << gsep << "{\"index\": " << gid.index << ", \"gid\": \""
+				          << gid.gid << "\", \"type\": \"" << gid.type << "\"}";
+				gsep = ", ";
+			}
+			std::cout << "]}";
 			psep = ", ";
 		}
 		std::cout << "]}";

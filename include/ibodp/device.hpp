@@ -45,12 +45,20 @@ struct odp_caps {
 /// and reports (for example "send,recv,write").
 [[nodiscard]] std::string to_string(const odp_transport_caps &caps);
 
+/// One valid entry of a port's GID table.
+struct gid_info {
+	unsigned index = 0;
+	std::string gid;  ///< "0000:0000:0000:0000:0000:ffff:c000:0201"
+	std::string type; ///< "IB", "RoCE v1" or "RoCE v2"
+};
+
 /// One port of a device as discovery saw it.
 struct port_info {
 	unsigned number = 0;
 	std::string state;       ///< "active", "down", ... (verbs names)
 	unsigned active_mtu = 0; ///< bytes
 	int gid_table_len = 0;
+	std::vector<gid_info> gids; ///< the valid entries only
 };
 
 /// One RDMA device and its ODP capabilities.

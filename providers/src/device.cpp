@@ -50,6 +50,43 @@ std::string guid_hex(__be64 guid)
 	return buf.data();
 }
 
+std::string gid_text(const ibv_gid &gid)
+{
+	std::string out;
+	std::array<char, 6> group{};
+	for (std::size_t i = 0; i < sizeof(gid.raw); i += 2) {
+		std::snprintf(group.data(), group.size(), "%s%02x%02x", i == 0 ? "" : ":",
+		              gid.raw[i], gid.raw[i + 1]);
+		out += group.data();
+	}
+	return out;
+}
+
+const char *gid_type_name(std::uint32_t type)
+{
+	switch (type) {
+	case IBV_GID_TYPE_IB:
+		return "IB";
+	case IBV_GID_TYPE_ROCE_V1:
+		return "RoCE v1";
+	case IBV_GID_TYPE_ROCE_V2:
+		return "RoCE v2";
+	default:
+		return "unknown";
+	}
+}
+
+// The valid GID entries of every port of @p ctx, by port number.
+std::vector<ibv_gid_entry> query_gid_table(ibv_context *ctx, std::size_t max_entries)
+{
+	std::vector<ibv_gid_entry> entries(max_entries);
+	const ssize_t n = ibv_query_gid_table(ctx, entries.data(), entries.size(), 0);
+	if (n < 0)
+		throw error("ibv_query_gid_table", static_cast<int>(-n));
+	entries.resize(static_cast<std::size_t>(n));
+	return entries;
+}
+
 port_info query_port(ibv_context *ctx, unsigned number)
 {
 	ibv_port_attr attr{};
@@ -79,8 +116,17 @@ device_info describe(ibv_device *dev)
 	info.odp = decode_odp_caps(odp.general_caps, odp.per_transport_caps.rc_odp_caps,
 	                           odp.per_transport_caps.uc_odp_caps,
 	                           odp.per_transport_caps.ud_odp_caps, attr.xrc_odp_caps);
-	for (unsigned p = 1; p <= attr.orig_attr.phys_port_cnt; ++p)
+	std::size_t table = 0;
+	for (unsigned p = 1; p <= attr.orig_attr.phys_port_cnt; ++p) {
 		info.ports.push_back(query_port(ctx.get(), p));
+		table += static_cast<std::size_t>(info.ports.back().gid_table_len);
+	}
+	for (const auto &entry : query_gid_table(ctx.get(), table)) {
+		if (entry.port_num == 0 || entry.port_num > info.ports.size())
+			continue;
+		info.ports[entry.port_num - 1].gids.push_back(
+		        {entry.gid_index, gid_text(entry.gid), gid_type_name(entry.gid_type)});
+	}
 	return info;
 }
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Our library's device discovery against the real device: rxe reports
-# explicit ODP with RDMA WRITE and READ on RC, and an active port.
+# explicit ODP with RDMA WRITE and READ on RC, an active port, and the
+# IPv4-mapped RoCE v2 GID of 192.0.2.1 at index 1.
 # topology: loopback
 . "$(dirname "$0")/../lib.sh"
 
@@ -15,7 +16,11 @@ assert dev["odp"]["supported"] is True, dev
 rc = dev["odp"]["rc"].split(",")
 for op in ("send", "recv", "write", "read", "atomic"):
     assert op in rc, f"rc ODP lacks {op}: {dev}"
-assert dev["ports"][0]["state"] == "active", dev
+port = dev["ports"][0]
+assert port["state"] == "active", dev
+gids = {g["index"]: g for g in port["gids"]}
+assert gids[1]["gid"].endswith("ffff:c000:0201"), gids   # 192.0.2.1
+assert gids[1]["type"] == "RoCE v2", gids
 PY
 "$BIN/perftest/ibodp_caps" -d no_such_dev 2>"$TEST_OUT/err.txt" &&
 	fail "an unknown device was accepted"

@@ -171,3 +171,51 @@ TEST(OdpBadInput, WriteIntoAnUnmappedHoleFails)
 
 } // namespace
 } // namespace ibodp::test
+
+namespace ibodp::test
+{
+namespace
+{
+
+// The library rejects what it can see is wrong before the kernel is asked:
+// the error names the call and carries the errno, and nothing is posted.
+TEST(LibraryBadInput, RejectedBeforeTheKernel)
+{
+	rc_pair qp;
+	auto buf = mapping::anonymous(2 * page_size);
+	try {
+		memory_region mr(qp.pd, buf.data(), 0, rw, mr_kind::odp);
+		ADD_FAILURE() << "an empty region was registered";
+	} catch (const error &e) {
+		EXPECT_EQ(e.errnum(), EINVAL);
+		EXPECT_EQ(e.call(), "ibv_reg_mr");
+	}
+	try {
+		memory_region mr(qp.pd, buf.data(), SIZE_MAX, rw, mr_kind::odp);
+		ADD_FAILURE() << "a wrapping region was registered";
+	} catch (const error &e) {
+		EXPECT_EQ(e.errnum(), EOVERFLOW);
+	}
+	try {
+		memory_region mr(qp.pd, buf.data(), page_size, rw, mr_kind::implicit_odp);
+		ADD_FAILURE() << "implicit ODP with an address was registered";
+	} catch (const error &e) {
+		EXPECT_EQ(e.errnum(), EINVAL);
+	}
+
+	memory_region mr(qp.pd, buf.data(), buf.size(), rw | IBV_ACCESS_REMOTE_ATOMIC,
+	                 mr_kind::odp);
+	auto *word = buf.data() + 8;
+	EXPECT_EQ(qp.req.post_fetch_add(mr.sge(word, 8), mr.remote(word + 4), 1, 1), EINVAL)
+	        << "a misaligned atomic was posted";
+	EXPECT_EQ(qp.req.post_compare_swap(mr.sge(word, 4), mr.remote(word), 0, 1, 2), EINVAL)
+	        << "an atomic with a 4-byte result buffer was posted";
+	EXPECT_EQ(qp.req.post_atomic_write(mr.remote(word), 1, 3), EOPNOTSUPP)
+	        << "ATOMIC WRITE on a QP created without it";
+	EXPECT_EQ(mr.prefetch(buf.data(), 0, prefetch_mode::read, true), EINVAL);
+	EXPECT_FALSE(qp.req_cq.poll().has_value()) << "something reached the device";
+	EXPECT_EQ(qp.req.state(), IBV_QPS_RTS);
+}
+
+} // namespace
+} // namespace ibodp::test
