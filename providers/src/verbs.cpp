@@ -211,13 +211,24 @@ shared_receive_queue::shared_receive_queue(const protection_domain &pd, std::uin
 		throw error("ibv_create_srq", last_errno());
 }
 
+namespace {
+
+// A receive request of one entry; @p sge must outlive the posting.
+ibv_recv_wr one_entry_recv(ibv_sge &sge, std::uint64_t wr_id) noexcept
+{
+	ibv_recv_wr wr{};
+	wr.wr_id = wr_id;
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	return wr;
+}
+
+} // namespace
+
 int shared_receive_queue::post_recv(const ibv_sge &sge, std::uint64_t wr_id) noexcept
 {
 	ibv_sge local = sge;
-	ibv_recv_wr wr{};
-	wr.wr_id = wr_id;
-	wr.sg_list = &local;
-	wr.num_sge = 1;
+	ibv_recv_wr wr = one_entry_recv(local, wr_id);
 	ibv_recv_wr *bad = nullptr;
 	return ibv_post_srq_recv(srq_.get(), &wr, &bad);
 }
@@ -368,10 +379,7 @@ int queue_pair::post_send_ud(const ibv_sge &local, const address_handle &ah,
 int queue_pair::post_recv(const ibv_sge &local, std::uint64_t wr_id) noexcept
 {
 	ibv_sge sge = local;
-	ibv_recv_wr wr{};
-	wr.wr_id = wr_id;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
+	ibv_recv_wr wr = one_entry_recv(sge, wr_id);
 	return post_recv(wr);
 }
 
