@@ -29,20 +29,40 @@
 
 /*
  * Drop the mirrored pages in [first, last] (page numbers); pages the driver
- * wrote become dirty so that the data reaches swap or the file.
+ * wrote become dirty so that the data reaches swap or the file. Dirtying
+ * happens before the entries are erased and outside the xarray lock, as
+ * it may take the page cache's own xarray lock.
  */
 unsigned long ib_odp_drop_pages_locked(struct ib_odp_region *region,
 				       unsigned long first, unsigned long last)
 {
-	unsigned long index, dropped = 0;
+	XA_STATE(xas, &region->pages, first);
+	unsigned long dropped = 0;
 	void *entry;
 
 	lockdep_assert_held(&region->lock);
-	xa_for_each_range(&region->pages, index, entry, first, last) {
-		if (xa_get_mark(&region->pages, index, IB_ODP_MARK_WRITTEN))
-			set_page_dirty(pfn_to_page(ib_odp_entry_pfn(entry)));
-		xa_erase(&region->pages, index);
+	rcu_read_lock();
+	xas_for_each(&xas, entry, last) {
+		if (xas_retry(&xas, entry))
+			continue;
 		dropped++;
+		if (xas_get_mark(&xas, IB_ODP_MARK_WRITTEN))
+			set_page_dirty(pfn_to_page(ib_odp_entry_pfn(entry)));
+	}
+	rcu_read_unlock();
+
+	/*
+	 * Whole xarray nodes go at once: this runs on every munmap/madvise.
+	 * Storing NULL should not allocate, but a stale entry must never
+	 * survive, so fall back to erasing one by one.
+	 */
+	if (dropped && xa_is_err(xa_store_range(&region->pages, first, last,
+						NULL, GFP_NOWAIT))) {
+		xas_set(&xas, first);
+		xas_lock(&xas);
+		xas_for_each(&xas, entry, last)
+			xas_store(&xas, NULL);
+		xas_unlock(&xas);
 	}
 	region->npages -= dropped;
 	return dropped;

@@ -85,3 +85,17 @@ run_example() {
 		"$BIN/examples/odp_write_read" -d "$SERVER_DEV" -x "$GID" -p "$port" "$@" -- \
 		"$BIN/examples/odp_write_read" -d "$CLIENT_DEV" -x "$GID" -p "$port" "$@" "$SERVER_IP"
 }
+
+# check_json FILE PYTHON_EXPR...: each expression, evaluated with the JSON
+# document as `d`, must be true.
+check_json() {
+	local file=$1
+	shift
+	python3 - "$file" "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for expr in sys.argv[2:]:
+    if not eval(expr, {}, {"d": d}):
+        sys.exit(f"FAIL: {sys.argv[1]}: not true: {expr}")
+PY
+}

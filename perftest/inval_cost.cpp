@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
+// ibodp_inval_cost: what an ODP registration adds to munmap() and
+// madvise(MADV_DONTNEED) of touched memory. Three variants of the same
+// -s bytes of touched pages: no MR, an ODP MR the device has not used, and
+// an ODP MR whose pages the device mirrors (prefetched). Runs in one
+// process.
+
+#include "output.hpp"
+#include "stats.hpp"
+#include "tool_options.hpp"
+
+#include "ibodp/verbs.hpp"
+
+#include <sys/mman.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace
+{
+
+constexpr int access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
+
+enum class variant { no_mr, odp_idle, odp_mirrored };
+
+const char *name(variant v)
+{
+	switch (v) {
+	case variant::no_mr:
+		return "no_mr";
+	case variant::odp_idle:
+		return "odp_unused";
+	case variant::odp_mirrored:
+		return "odp_mirrored";
+	}
+	return "?";
+}
+
+// Microseconds of one munmap (or madvise) of @p size touched bytes.
+double one_sample(const ibodp::protection_domain &pd, std::size_t size, variant v, bool unmap)
+{
+	void *addr =
+	        mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (addr == MAP_FAILED)
+		throw ibodp::error("mmap", errno);
+	std::memset(addr, 0x5a, size);
+	std::optional<ibodp::memory_region> mr;
+	if (v != variant::no_mr)
+		mr.emplace(pd, addr, size, access, ibodp::mr_kind::odp);
+	if (v == variant::odp_mirrored) {
+		if (int rc = mr->prefetch(addr, size, ibodp::prefetch_mode::read, true))
+			throw ibodp::error("ibv_advise_mr", rc);
+	}
+	const auto t0 = std::chrono::steady_clock::now();
+	const int rc = unmap ? munmap(addr, size) : madvise(addr, size, MADV_DONTNEED);
+	const auto t1 = std::chrono::steady_clock::now();
+	if (rc != 0)
+		throw ibodp::error(unmap ? "munmap" : "madvise", errno);
+	mr.reset();
+	if (!unmap)
+		munmap(addr, size);
+	return std::chrono::duration<double, std::micro>(t1 - t0).count();
+}
+
+void usage(std::FILE *out)
+{
+	std::fprintf(
+	        out,
+	        "Usage: ibodp_inval_cost [-d DEV] [-s BYTES] [-n REPS] [--json FILE] [--csv FILE]\n"
+	        "Time of munmap() and madvise(MADV_DONTNEED) of -s touched bytes (default\n"
+	        "4M) without an MR, under an unused ODP MR and under a mirrored ODP MR.\n"
+	        "  -n REPS   samples per variant (default 20)\n%s",
+	        ibodp::tools::tool_options_usage().c_str());
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	auto parsed = ibodp::tools::parse_tool_options({argv + 1, argv + argc});
+	if (auto *err = std::get_if<ibodp::tools::usage_error>(&parsed)) {
+		std::fprintf(stderr, "ibodp_inval_cost: %s\n", err->message.c_str());
+		usage(stderr);
+		return 2;
+	}
+	auto opt = std::get<ibodp::tools::tool_options>(parsed);
+	if (opt.help) {
+		usage(stdout);
+		return 0;
+	}
+	const std::size_t size = opt.size == 4096 ? 4U << 20 : (opt.size + 4095) / 4096 * 4096;
+	const std::size_t reps = opt.iterations == 1000 ? 20 : opt.iterations;
+	try {
+		auto ctx = ibodp::context::open(opt.device);
+		ibodp::protection_domain pd(ctx);
+		std::printf("ibodp_inval_cost on %s: %zu touched pages, %zu samples each\n",
+		            opt.device.c_str(), size / 4096, reps);
+		std::printf(" %-8s %-13s %12s %12s %14s %10s\n", "call", "variant", "p50[us]",
+		            "mean[us]", "p50/page[ns]", "vs no_mr");
+		std::vector<std::string> json_rows;
+		std::string csv = "call,variant,sample,time_us\n";
+		for (bool unmap : {false, true}) {
+			const char *call = unmap ? "munmap" : "madvise";
+			double base = 0;
+			for (variant v :
+			     {variant::no_mr, variant::odp_idle, variant::odp_mirrored}) {
+				std::vector<double> samples;
+				for (std::size_t i = 0; i < reps; ++i) {
+					samples.push_back(one_sample(pd, size, v, unmap));
+					csv += std::string(call) + "," + name(v) + "," +
+					       std::to_string(i) + "," +
+					       std::to_string(samples.back()) + "\n";
+				}
+				const auto s = ibodp::tools::summarize(samples);
+				if (v == variant::no_mr)
+					base = s.p50;
+				std::printf(" %-8s %-13s %12.1f %12.1f %14.1f %10.2f\n", call,
+				            name(v), s.p50, s.mean,
+				            s.p50 * 1000.0 / static_cast<double>(size / 4096),
+				            base > 0 ? s.p50 / base : 0.0);
+				json_rows.push_back(
+				        ibodp::tools::json_object()
+				                .add("call", call)
+				                .add("variant", name(v))
+				                .add("pages",
+				                     static_cast<std::uint64_t>(size / 4096))
+				                .add_raw("time", ibodp::tools::json_summary(s))
+				                .add("ratio_to_no_mr",
+				                     base > 0 ? s.p50 / base : 0.0)
+				                .str());
+			}
+		}
+		if (!opt.json_file.empty())
+			ibodp::tools::write_file(
+			        opt.json_file,
+			        ibodp::tools::json_object()
+			                        .add("tool", "ibodp_inval_cost")
+			                        .add("device", opt.device)
+			                        .add_raw("rows",
+			                                 ibodp::tools::json_array(json_rows))
+			                        .str() +
+			                "\n");
+		if (!opt.csv_file.empty())
+			ibodp::tools::write_file(opt.csv_file, csv);
+	} catch (const ibodp::error &e) {
+		std::fprintf(stderr, "ibodp_inval_cost: %s\n", e.what());
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,23 @@
+#!/bin/bash
+# The comparison suite in its quick form: stock then ours in this boot,
+# a Markdown report, JSON, CSV and PNG plots. It switches rxe modules, so
+# it runs last in the "ours" boot and switches back afterwards.
+# topology: loopback
+# rxe: ours
+# timeout: 900
+. "$(dirname "$0")/../lib.sh"
+
+rc=0
+perftest/compare/run.sh --quick "$TEST_OUT/bench" > "$TEST_OUT/run.log" 2>&1 || rc=$?
+tools/vm/guest/rxe-switch "$IB_ODP_RXE" > /dev/null || fail "could not switch back to $IB_ODP_RXE"
+[ $rc -eq 0 ] || fail "compare/run.sh exited $rc"
+for f in report.md summary.json summary.csv fault_latency.png registration_cost.png; do
+	[ -s "$TEST_OUT/bench/$f" ] || fail "missing $f"
+done
+for png in "$TEST_OUT"/bench/*.png; do
+	[ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+		fail "$png is not a PNG"
+done
+grep -q '^| ours | write |' "$TEST_OUT/bench/report.md" || fail "no fault row for ours"
+grep -q -- '- ours: none' "$TEST_OUT/bench/report.md" || fail "a measurement failed on ours"
+check_json "$TEST_OUT/bench/summary.json" 'd["ours.fault_write.mismatches"] == 0'
