@@ -328,3 +328,17 @@ int rxe_ib_advise_mr(struct ib_pd *ibpd, enum ib_uverbs_advise_mr_advice advice,
 		return rxe_odp_advise_sync(pd, fault_flags, sg_list, num_sge);
 	return rxe_odp_advise_async(pd, fault_flags, sg_list, num_sge);
 }
+
+void rxe_odp_read_counters(struct rxe_dev *rxe, u64 *value)
+{
+	const struct ib_odp_stats *s = &rxe->odp.stats;
+
+	value[RXE_CNT_ODP_FAULTS] = atomic64_read(&s->faults);
+	value[RXE_CNT_ODP_PAGES_FAULTED] = atomic64_read(&s->pages_faulted);
+	value[RXE_CNT_ODP_INVALIDATIONS] = atomic64_read(&s->invalidations);
+	value[RXE_CNT_ODP_PAGES_INVALIDATED] =
+		atomic64_read(&s->pages_invalidated);
+	value[RXE_CNT_ODP_COLLISIONS] = atomic64_read(&s->collisions);
+	value[RXE_CNT_ODP_FAULT_ERRORS] = atomic64_read(&s->fault_errors);
+	value[RXE_CNT_ODP_PREFETCHES] = atomic64_read(&s->prefetches);
+}
