@@ -3,7 +3,9 @@
 // freshly mapped (never touched) region of --region bytes, so every page
 // is touched first by the NIC. Pinned memory pays for its registration
 // (counted in the time), ODP pays page faults, and --prefetch asks for the
-// whole region up front (counted too). Runs in one process (loopback).
+// whole region up front (counted too). --random N writes only N messages at
+// distinct random places instead (a sparse access pattern). Runs in one
+// process (loopback).
 
 #include "output.hpp"
 #include "stats.hpp"
@@ -13,8 +15,11 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <numeric>
+#include <random>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -36,17 +41,20 @@ unsigned char pattern(std::size_t msg, std::size_t i)
 struct pass_result {
 	double seconds = 0;
 	std::size_t mismatched_messages = 0;
+	std::size_t bytes = 0;
 };
 
-// One pass: map, register (and prefetch), stream, verify.
+// One pass: map, register (and prefetch), stream, verify. @p order lists
+// the message slots to write, in order.
 pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_mr,
-                     unsigned char *src, const ibodp::tools::tool_options &opt, std::size_t region)
+                     unsigned char *src, const ibodp::tools::tool_options &opt, std::size_t region,
+                     const std::vector<std::size_t> &order)
 {
 	auto *dst = static_cast<unsigned char *>(
 	        mmap(nullptr, region, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
 	if (dst == MAP_FAILED)
 		throw ibodp::error("mmap", errno);
-	const std::size_t messages = region / opt.size;
+	const std::size_t messages = order.size();
 	const auto len = static_cast<std::uint32_t>(opt.size);
 	const auto t0 = std::chrono::steady_clock::now();
 	std::optional<ibodp::memory_region> dst_mr;
@@ -62,7 +70,7 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 			// Each message gets its own pattern slot in the source.
 			const std::size_t slot = posted % max_outstanding;
 			if (int rc = pair.req.post_write(src_mr.sge(src + slot * opt.size, len),
-			                                 dst_mr->remote(dst + posted * opt.size),
+			                                 dst_mr->remote(dst + order[posted] * opt.size),
 			                                 posted))
 				throw ibodp::error("post_write", rc);
 			++posted;
@@ -75,9 +83,9 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 		++done;
 	}
 	const auto t1 = std::chrono::steady_clock::now();
-	pass_result r{std::chrono::duration<double>(t1 - t0).count(), 0};
+	pass_result r{std::chrono::duration<double>(t1 - t0).count(), 0, messages * opt.size};
 	for (std::size_t m = 0; m < messages; ++m) {
-		const unsigned char *got = dst + m * opt.size;
+		const unsigned char *got = dst + order[m] * opt.size;
 		const std::size_t slot = m % max_outstanding;
 		if (std::memcmp(got, src + slot * opt.size, opt.size) != 0)
 			++r.mismatched_messages;
@@ -104,8 +112,17 @@ int main(int argc, char **argv)
 {
 	std::vector<std::string> rest;
 	std::size_t region = 64ULL << 20;
+	std::size_t random_messages = 0;
 	for (int i = 1; i < argc; ++i) {
 		const std::string arg = argv[i];
+		if (arg == "--random" && i + 1 < argc) {
+			random_messages = std::strtoull(argv[++i], nullptr, 10);
+			if (random_messages == 0) {
+				std::fprintf(stderr, "ibodp_stream: --random needs a count of at least 1\n");
+				return 2;
+			}
+			continue;
+		}
 		if (arg == "--region" && i + 1 < argc) {
 			auto p = ibodp::tools::parse_tool_options({"-s", argv[++i]});
 			if (auto *err = std::get_if<ibodp::tools::usage_error>(&p)) {
@@ -144,18 +161,26 @@ int main(int argc, char **argv)
 			src_data[i] = pattern(i / opt.size, i);
 		ibodp::memory_region src_mr(pair.pd, src_data.data(), src_data.size(), access,
 		                            ibodp::mr_kind::pinned);
+		std::vector<std::size_t> order(region / opt.size);
+		std::iota(order.begin(), order.end(), std::size_t{0});
+		if (random_messages != 0) {
+			std::mt19937_64 rng(42);
+			std::shuffle(order.begin(), order.end(), rng);
+			order.resize(std::min(random_messages, order.size()));
+		}
 		std::vector<double> mbps;
 		std::size_t mismatches = 0;
 		for (std::size_t p = 0; p < passes; ++p) {
-			const auto r = one_pass(pair, src_mr, src_data.data(), opt, region);
-			mbps.push_back(static_cast<double>(region) / r.seconds / 1e6);
+			const auto r = one_pass(pair, src_mr, src_data.data(), opt, region, order);
+			mbps.push_back(static_cast<double>(r.bytes) / r.seconds / 1e6);
 			mismatches += r.mismatched_messages;
 		}
 		const auto s = ibodp::tools::summarize(mbps);
-		std::printf("ibodp_stream: %s%s, %zu-byte writes over %zu MiB fresh memory, %zu "
-		            "passes\n",
-		            ibodp::to_string(opt.mr), opt.prefetch ? " + prefetch" : "", opt.size,
-		            region >> 20, passes);
+		std::printf("ibodp_stream: %s%s, %zu %s %zu-byte writes over %zu MiB fresh memory, "
+		            "%zu passes\n",
+		            ibodp::to_string(opt.mr), opt.prefetch ? " + prefetch" : "", order.size(),
+		            random_messages != 0 ? "random" : "sequential", opt.size, region >> 20,
+		            passes);
 		std::printf(" throughput [MB/s]: p50 %.1f, min %.1f, max %.1f; mismatched messages "
 		            "%zu\n",
 		            s.p50, s.min, s.max, mismatches);
@@ -168,6 +193,8 @@ int main(int argc, char **argv)
 			                        .add("prefetch", opt.prefetch)
 			                        .add("size", static_cast<std::uint64_t>(opt.size))
 			                        .add("region", static_cast<std::uint64_t>(region))
+						.add("messages", static_cast<std::uint64_t>(order.size()))
+						.add("random", random_messages != 0)
 			                        .add("mbps_p50", s.p50)
 			                        .add("mbps_min", s.min)
 			                        .add("mbps_max", s.max)

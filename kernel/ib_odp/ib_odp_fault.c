@@ -7,6 +7,8 @@
 #include <linux/hmm.h>
 #include <linux/highmem.h>
 #include <linux/jiffies.h>
+#include <linux/log2.h>
+#include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -16,6 +18,18 @@
 
 /* Pages per hmm_range_fault() call: bounds the pfn array to 4 KiB. */
 #define IB_ODP_FAULT_CHUNK	512UL
+
+/*
+ * Fault-around: a fault of fewer pages than this maps the whole aligned
+ * block of this many pages around them (within the region), so that a
+ * device streaming through fresh memory faults once per block instead of
+ * once per page. 1 turns it off. The default is chosen by measurement, see
+ * docs/odp-layer.md.
+ */
+static unsigned int fault_around_pages = 1;
+module_param(fault_around_pages, uint, 0644);
+MODULE_PARM_DESC(fault_around_pages,
+		 "pages mapped around a fault, power of two up to 512 (1: off)");
 
 static unsigned long ib_odp_hmm_pfn(unsigned long hmm_pfn)
 {
@@ -208,6 +222,41 @@ out:
 	return ret;
 }
 
+/*
+ * Fault the chunk of [missing, end) that starts at @missing, widened to its
+ * fault-around block when that holds the whole chunk. The block may reach
+ * pages the process never mapped: then only the chunk itself is faulted.
+ */
+static int ib_odp_fault_chunk(struct ib_odp_region *region,
+			      unsigned long missing, unsigned long end,
+			      unsigned int flags, unsigned long *pfns,
+			      unsigned long deadline)
+{
+	unsigned long chunk_end = min(end, missing +
+				      (IB_ODP_FAULT_CHUNK << PAGE_SHIFT));
+	unsigned int pages = min_t(unsigned int, READ_ONCE(fault_around_pages),
+				   IB_ODP_FAULT_CHUNK);
+	unsigned long block, block_start, block_end;
+	int ret;
+
+	if (flags & IB_ODP_FAULT_SNAPSHOT || pages <= 1)
+		return ib_odp_fault_range(region, missing, chunk_end, flags,
+					  pfns, deadline);
+	block = (unsigned long)rounddown_pow_of_two(pages) << PAGE_SHIFT;
+	block_start = max(region->start, ALIGN_DOWN(missing, block));
+	block_end = min(region->end, ALIGN_DOWN(missing, block) + block);
+	if (chunk_end > block_end || block_end - block_start <= chunk_end - missing)
+		return ib_odp_fault_range(region, missing, chunk_end, flags,
+					  pfns, deadline);
+
+	ret = ib_odp_fault_range(region, block_start, block_end, flags, pfns,
+				 deadline);
+	if (ret == -EFAULT || ret == -EPERM)
+		ret = ib_odp_fault_range(region, missing, chunk_end, flags,
+					 pfns, deadline);
+	return ret;
+}
+
 /* Fault every chunk of [start, end) that the mirror lacks; unlocked. */
 static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		       unsigned long end, unsigned int flags, bool lock_at_end)
@@ -237,10 +286,8 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 				break;
 			}
 		}
-		ret = ib_odp_fault_range(region, missing,
-					 min(end, missing +
-					     (IB_ODP_FAULT_CHUNK << PAGE_SHIFT)),
-					 flags, pfns, deadline);
+		ret = ib_odp_fault_chunk(region, missing, end, flags, pfns,
+					 deadline);
 		if (ret)
 			break;
 		/* A snapshot maps what is there; it never waits for more. */

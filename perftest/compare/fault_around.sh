@@ -1,0 +1,33 @@
+#!/bin/bash
+# fault_around.sh [PASSES]: inside the VM with our rxe, measure the
+# fault-around window (module parameter ib_odp.fault_around_pages) on a
+# cold sequential stream and on sparse random single-page writes, in one
+# boot, with transparent huge pages off. Prints a Markdown table of
+# throughput and ODP faults per pass for each window.
+set -u
+passes=${1:-3}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+param=/sys/module/ib_odp/parameters/fault_around_pages
+[ -w "$param" ] || { echo "fault_around.sh: needs our rxe (ib_odp loaded)" >&2; exit 1; }
+dev=${IB_ODP_DEV:?run inside tools/vm/run}
+stream=$repo/build/cmake/perftest/ibodp_stream
+faults() { awk '$1 == "faults" { print $2 }' "/sys/kernel/debug/ib_odp/$dev/counters"; }
+old=$(cat "$param")
+# Transparent huge pages would map 2 MiB per fault whatever the window:
+# measure 4 KiB pages.
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+old_thp=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp")
+echo never > "$thp"
+echo "| window [pages] | sequential 4 KiB writes, 16 MiB [MB/s] | faults | random 4 KiB writes, 256 of 4096 pages [MB/s] | faults |"
+echo "|---:|---:|---:|---:|---:|"
+for w in ${WINDOWS:-1 4 16 64 256}; do
+	echo "$w" > "$param"
+	f0=$(faults)
+	seq=$("$stream" -d "$dev" --mr odp -s 4K --region 16M -n "$passes" | sed -n 's/.*p50 \([0-9.]*\),.*/\1/p')
+	f1=$(faults)
+	rnd=$("$stream" -d "$dev" --mr odp -s 4K --region 16M --random 256 -n "$passes" | sed -n 's/.*p50 \([0-9.]*\),.*/\1/p')
+	f2=$(faults)
+	echo "| $w | $seq | $(( (f1 - f0) / passes )) | $rnd | $(( (f2 - f1) / passes )) |"
+done
+echo "$old" > "$param"
+echo "$old_thp" > "$thp"
