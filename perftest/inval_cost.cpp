@@ -134,18 +134,7 @@ int main(int argc, char **argv)
 				                .str());
 			}
 		}
-		if (!opt.json_file.empty())
-			ibodp::tools::write_file(
-			        opt.json_file,
-			        ibodp::tools::json_object()
-			                        .add("tool", "ibodp_inval_cost")
-			                        .add("device", opt.device)
-			                        .add_raw("rows",
-			                                 ibodp::tools::json_array(json_rows))
-			                        .str() +
-			                "\n");
-		if (!opt.csv_file.empty())
-			ibodp::tools::write_file(opt.csv_file, csv);
+		ibodp::tools::write_row_results(opt, "ibodp_inval_cost", json_rows, csv);
 	} catch (const ibodp::error &e) {
 		std::fprintf(stderr, "ibodp_inval_cost: %s\n", e.what());
 		return 1;

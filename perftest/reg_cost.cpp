@@ -37,19 +37,6 @@ struct row {
 	double mem_kib = 0; ///< median MemAvailable drop while registered
 };
 
-long long mem_available_kib()
-{
-	std::ifstream in("/proc/meminfo");
-	std::string key;
-	long long value = 0;
-	std::string unit;
-	while (in >> key >> value >> unit) {
-		if (key == "MemAvailable:")
-			return value;
-	}
-	return 0;
-}
-
 std::string human(std::size_t bytes)
 {
 	const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -70,7 +57,7 @@ row measure(const ibodp::protection_domain &pd, mr_kind kind, void *addr, std::s
 	std::vector<double> dereg;
 	std::vector<double> mem;
 	for (std::size_t i = 0; i < reps; ++i) {
-		const long long before = mem_available_kib();
+		const long long before = ibodp::tools::mem_available_kib();
 		const auto t0 = std::chrono::steady_clock::now();
 		std::optional<ibodp::memory_region> mr;
 		try {
@@ -83,7 +70,7 @@ row measure(const ibodp::protection_domain &pd, mr_kind kind, void *addr, std::s
 			return r;
 		}
 		const auto t1 = std::chrono::steady_clock::now();
-		mem.push_back(static_cast<double>(before - mem_available_kib()));
+		mem.push_back(static_cast<double>(before - ibodp::tools::mem_available_kib()));
 		mr.reset();
 		const auto t2 = std::chrono::steady_clock::now();
 		// Pinning allocated the pages: free them, so every repetition
@@ -208,18 +195,7 @@ int main(int argc, char **argv)
 			       std::to_string(r.dereg_us.p50) + "," + std::to_string(r.mem_kib) +
 			       ",\"" + r.error + "\"\n";
 		}
-		if (!opt.json_file.empty())
-			ibodp::tools::write_file(
-			        opt.json_file,
-			        ibodp::tools::json_object()
-			                        .add("tool", "ibodp_reg_cost")
-			                        .add("device", opt.device)
-			                        .add_raw("rows",
-			                                 ibodp::tools::json_array(json_rows))
-			                        .str() +
-			                "\n");
-		if (!opt.csv_file.empty())
-			ibodp::tools::write_file(opt.csv_file, csv);
+		ibodp::tools::write_row_results(opt, "ibodp_reg_cost", json_rows, csv);
 	} catch (const ibodp::error &e) {
 		std::fprintf(stderr, "ibodp_reg_cost: %s\n", e.what());
 		return 1;

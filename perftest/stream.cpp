@@ -18,10 +18,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <numeric>
-#include <random>
 #include <cstring>
+#include <numeric>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -69,9 +69,9 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 		while (posted < messages && posted - done < max_outstanding) {
 			// Each message gets its own pattern slot in the source.
 			const std::size_t slot = posted % max_outstanding;
-			if (int rc = pair.req.post_write(src_mr.sge(src + slot * opt.size, len),
-			                                 dst_mr->remote(dst + order[posted] * opt.size),
-			                                 posted))
+			if (int rc = pair.req.post_write(
+			            src_mr.sge(src + slot * opt.size, len),
+			            dst_mr->remote(dst + order[posted] * opt.size), posted))
 				throw ibodp::error("post_write", rc);
 			++posted;
 		}
@@ -118,7 +118,9 @@ int main(int argc, char **argv)
 		if (arg == "--random" && i + 1 < argc) {
 			random_messages = std::strtoull(argv[++i], nullptr, 10);
 			if (random_messages == 0) {
-				std::fprintf(stderr, "ibodp_stream: --random needs a count of at least 1\n");
+				std::fprintf(
+				        stderr,
+				        "ibodp_stream: --random needs a count of at least 1\n");
 				return 2;
 			}
 			continue;
@@ -178,9 +180,9 @@ int main(int argc, char **argv)
 		const auto s = ibodp::tools::summarize(mbps);
 		std::printf("ibodp_stream: %s%s, %zu %s %zu-byte writes over %zu MiB fresh memory, "
 		            "%zu passes\n",
-		            ibodp::to_string(opt.mr), opt.prefetch ? " + prefetch" : "", order.size(),
-		            random_messages != 0 ? "random" : "sequential", opt.size, region >> 20,
-		            passes);
+		            ibodp::to_string(opt.mr), opt.prefetch ? " + prefetch" : "",
+		            order.size(), random_messages != 0 ? "random" : "sequential", opt.size,
+		            region >> 20, passes);
 		std::printf(" throughput [MB/s]: p50 %.1f, min %.1f, max %.1f; mismatched messages "
 		            "%zu\n",
 		            s.p50, s.min, s.max, mismatches);
@@ -193,8 +195,9 @@ int main(int argc, char **argv)
 			                        .add("prefetch", opt.prefetch)
 			                        .add("size", static_cast<std::uint64_t>(opt.size))
 			                        .add("region", static_cast<std::uint64_t>(region))
-						.add("messages", static_cast<std::uint64_t>(order.size()))
-						.add("random", random_messages != 0)
+			                        .add("messages",
+			                             static_cast<std::uint64_t>(order.size()))
+			                        .add("random", random_messages != 0)
 			                        .add("mbps_p50", s.p50)
 			                        .add("mbps_min", s.min)
 			                        .add("mbps_max", s.max)

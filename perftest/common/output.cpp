@@ -126,6 +126,32 @@ void write_file(const std::string &path, const std::string &content)
 		throw error("write", errno, path);
 }
 
+void write_row_results(const tool_options &opt, std::string_view tool,
+                       const std::vector<std::string> &json_rows, const std::string &csv)
+{
+	if (!opt.json_file.empty())
+		write_file(opt.json_file, json_object().add("tool", tool)
+		                                          .add("device", opt.device)
+		                                          .add_raw("rows", json_array(json_rows))
+		                                          .str() +
+		                                  "\n");
+	if (!opt.csv_file.empty())
+		write_file(opt.csv_file, csv);
+}
+
+long long mem_available_kib()
+{
+	std::ifstream in("/proc/meminfo");
+	std::string key;
+	long long value = 0;
+	std::string unit;
+	while (in >> key >> value >> unit) {
+		if (key == "MemAvailable:")
+			return value;
+	}
+	return 0;
+}
+
 std::optional<std::map<std::string, long long>> odp_counters(const std::string &device)
 {
 	std::ifstream in("/sys/kernel/debug/ib_odp/" + device + "/counters");

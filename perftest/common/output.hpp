@@ -4,6 +4,7 @@
 // Result files of the tools: a small JSON writer and CSV rows.
 
 #include "stats.hpp"
+#include "tool_options.hpp"
 
 #include <cstdint>
 #include <fstream>
@@ -48,6 +49,14 @@ private:
 
 /// Writes @p content to @p path; throws ibodp::error naming the path.
 void write_file(const std::string &path, const std::string &content);
+
+/// Writes what --json and --csv asked for: {"tool", "device", "rows"} and
+/// @p csv as it is.
+void write_row_results(const tool_options &opt, std::string_view tool,
+                       const std::vector<std::string> &json_rows, const std::string &csv);
+
+/// MemAvailable from /proc/meminfo, in KiB (0 if unreadable).
+[[nodiscard]] long long mem_available_kib();
 
 /// The ib_odp counters of @p device, if its debugfs file exists (ours).
 [[nodiscard]] std::optional<std::map<std::string, long long>>

@@ -112,19 +112,6 @@ void advise(void *addr, std::size_t length, int advice)
 		throw error("madvise", errno);
 }
 
-std::optional<std::map<std::string, long long>> read_odp_counters(const std::string &dev)
-{
-	std::ifstream in("/sys/kernel/debug/ib_odp/" + dev + "/counters");
-	if (!in)
-		return std::nullopt;
-	std::map<std::string, long long> counters;
-	std::string name;
-	long long value = 0;
-	while (in >> name >> value)
-		counters[name] = value;
-	return counters;
-}
-
 std::optional<int> count_odp_regions(const std::string &dev)
 {
 	std::ifstream in("/sys/kernel/debug/ib_odp/" + dev + "/regions");

@@ -6,6 +6,7 @@
 // device that posts one operation at a time and waits for it.
 
 #include "ibodp/verbs.hpp"
+#include "output.hpp"
 
 #include <sys/mman.h>
 
@@ -68,8 +69,7 @@ void fill_pattern(void *addr, std::size_t length, unsigned seed);
 void advise(void *addr, std::size_t length, int advice);
 
 /// The ib_odp counters of a device (ours only; empty on stock).
-[[nodiscard]] std::optional<std::map<std::string, long long>>
-read_odp_counters(const std::string &dev);
+using tools::odp_counters;
 /// The live regions of a device in ib_odp's debugfs (ours only).
 [[nodiscard]] std::optional<int> count_odp_regions(const std::string &dev);
 

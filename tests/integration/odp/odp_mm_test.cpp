@@ -233,10 +233,10 @@ TEST(OdpMm, TransparentHugePages)
 	if (!env.ours() || anon_huge_kb(region.data()) < 2048)
 		return;
 	pinned_buffer word(qp.pd, page_size);
-	const auto before = read_odp_counters(env.dev).value();
+	const auto before = odp_counters(env.dev).value();
 	const completion wc = qp.read(word.mr, word.memory.data(), 8, mr, region.data() + huge + 8);
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
-	const auto after = read_odp_counters(env.dev).value();
+	const auto after = odp_counters(env.dev).value();
 	EXPECT_EQ(after.at("pages_faulted") - before.at("pages_faulted"), 512)
 	        << "a huge page was not mirrored as one 2 MiB unit";
 }
@@ -347,7 +347,7 @@ TEST(OdpMm, ConcurrentInvalidationDoesNotCorruptData)
 			toggles.fetch_add(1);
 		}
 	});
-	const auto before = read_odp_counters(test_env::get().dev);
+	const auto before = odp_counters(test_env::get().dev);
 	int mismatches = 0;
 	int errors = 0;
 	for (unsigned i = 0; i < 200; ++i) {
@@ -374,7 +374,7 @@ TEST(OdpMm, ConcurrentInvalidationDoesNotCorruptData)
 	EXPECT_EQ(errors, 0);
 	EXPECT_GT(toggles.load(), 0);
 	if (before) {
-		const auto after = read_odp_counters(test_env::get().dev).value();
+		const auto after = odp_counters(test_env::get().dev).value();
 		EXPECT_GT(after.at("invalidations"), before->at("invalidations"));
 		std::printf("invalidations %lld, collisions %lld, faults %lld during the run\n",
 		            after.at("invalidations") - before->at("invalidations"),
@@ -390,19 +390,6 @@ namespace ibodp::test
 {
 namespace
 {
-
-long long mem_available_kib()
-{
-	std::ifstream in("/proc/meminfo");
-	std::string key;
-	long long value = 0;
-	std::string unit;
-	while (in >> key >> value >> unit) {
-		if (key == "MemAvailable:")
-			return value;
-	}
-	return 0;
-}
 
 // A 64 GiB ODP region in a 2 GiB guest: registration is lazy, RDMA works
 // on the few pages touched, and the kernel keeps well under 1 MiB for it.
@@ -422,7 +409,7 @@ TEST(OdpHuge, SparseSixtyFourGibRegion)
 	pinned_buffer src(qp.pd, page_size);
 	fill_pattern(src.memory.data(), page_size, 11);
 
-	const long long before = mem_available_kib();
+	const long long before = tools::mem_available_kib();
 	std::optional<memory_region> mr;
 	try {
 		mr.emplace(qp.pd, region.data(), huge_region, rw, mr_kind::odp);
@@ -439,7 +426,7 @@ TEST(OdpHuge, SparseSixtyFourGibRegion)
 	}
 	// Three data pages are the process's own (their page tables are
 	// counted here too); everything else is the registration's.
-	const long long used = before - mem_available_kib() - 3 * 4;
+	const long long used = before - tools::mem_available_kib() - 3 * 4;
 	EXPECT_LT(used, 1024) << "KiB of kernel memory for a sparse 64 GiB region";
 	std::printf("kernel memory for the region and its 3 mirrored pages: %lld KiB\n", used);
 }

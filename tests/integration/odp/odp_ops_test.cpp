@@ -245,13 +245,13 @@ TEST(OdpOps, CountersShowAFaultPerIteration)
 	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::pinned);
 	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
 	fill_pattern(src.data(), page_size, 1);
-	const auto before = read_odp_counters(env.dev).value();
+	const auto before = odp_counters(env.dev).value();
 	for (int i = 0; i < iterations; ++i) {
 		advise(dst.data(), dst.size(), MADV_DONTNEED);
 		const completion wc = qp.write(src_mr, src.data(), page_size, dst_mr, dst.data());
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	}
-	const auto after = read_odp_counters(env.dev).value();
+	const auto after = odp_counters(env.dev).value();
 	EXPECT_GE(after.at("faults") - before.at("faults"), iterations);
 	EXPECT_GE(after.at("pages_faulted") - before.at("pages_faulted"), iterations);
 	EXPECT_GE(after.at("invalidations") - before.at("invalidations"), iterations);
@@ -325,7 +325,7 @@ TEST(OdpPrefetch, PrefetchedRangeTakesNoFault)
 	for (auto mode : {prefetch_mode::write, prefetch_mode::read}) {
 		advise(dst.data(), dst.size(), MADV_DONTNEED);
 		ASSERT_EQ(dst_mr.prefetch(dst.data(), dst.size(), mode, true), 0);
-		const auto before = read_odp_counters(env.dev);
+		const auto before = odp_counters(env.dev);
 		// One page at a time: single packets at page starts, which stock
 		// copies correctly too.
 		for (std::size_t p = 0; p < 4; ++p) {
@@ -337,7 +337,7 @@ TEST(OdpPrefetch, PrefetchedRangeTakesNoFault)
 			          0);
 		}
 		if (before) {
-			const auto after = read_odp_counters(env.dev).value();
+			const auto after = odp_counters(env.dev).value();
 			// A read prefetch maps the zero page read-only: the write
 			// must fault once more per page to get writable pages.
 			const long long expected = mode == prefetch_mode::write ? 0 : 4;
