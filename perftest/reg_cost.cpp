@@ -110,14 +110,15 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; ++i) {
 		const std::string arg = argv[i];
 		if ((arg == "--max-size" || arg == "--max-pinned") && i + 1 < argc) {
-			auto parsed = ibodp::tools::parse_tool_options({"-s", argv[++i]});
-			if (auto *err = std::get_if<ibodp::tools::usage_error>(&parsed)) {
-				std::fprintf(stderr, "ibodp_reg_cost: %s: %s\n", arg.c_str(),
-				             err->message.c_str());
+			const auto size = ibodp::tools::parse_size(argv[++i]);
+			if (!size || *size == 0) {
+				std::fprintf(stderr,
+				             "ibodp_reg_cost: %s: needs a size in bytes "
+				             "(suffix K, M or G allowed), at least 1\n",
+				             arg.c_str());
 				return 2;
 			}
-			(arg == "--max-size" ? max_size : max_pinned) =
-			        std::get<ibodp::tools::tool_options>(parsed).size;
+			(arg == "--max-size" ? max_size : max_pinned) = *size;
 			continue;
 		}
 		only_kind |= arg.starts_with("--mr");

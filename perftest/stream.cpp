@@ -126,13 +126,14 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (arg == "--region" && i + 1 < argc) {
-			auto p = ibodp::tools::parse_tool_options({"-s", argv[++i]});
-			if (auto *err = std::get_if<ibodp::tools::usage_error>(&p)) {
-				std::fprintf(stderr, "ibodp_stream: --region: %s\n",
-				             err->message.c_str());
+			const auto size = ibodp::tools::parse_size(argv[++i]);
+			if (!size || *size == 0) {
+				std::fprintf(stderr,
+				             "ibodp_stream: --region: needs a size in bytes "
+				             "(suffix K, M or G allowed), at least 1\n");
 				return 2;
 			}
-			region = std::get<ibodp::tools::tool_options>(p).size;
+			region = *size;
 			continue;
 		}
 		rest.push_back(arg);

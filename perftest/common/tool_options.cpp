@@ -12,7 +12,29 @@ namespace ibodp::tools
 namespace
 {
 
-// A size with an optional K/M/G suffix (powers of 1024), as perftest's -s.
+template <typename T> std::optional<T> parse_number(std::string_view text)
+{
+	T value{};
+	const char *end = text.data() + text.size();
+	auto [ptr, ec] = std::from_chars(text.data(), end, value);
+	if (ec != std::errc() || ptr != end)
+		return std::nullopt;
+	return value;
+}
+
+std::optional<mr_kind> parse_kind(std::string_view text)
+{
+	if (text == "pinned")
+		return mr_kind::pinned;
+	if (text == "odp")
+		return mr_kind::odp;
+	if (text == "implicit")
+		return mr_kind::implicit_odp;
+	return std::nullopt;
+}
+
+} // namespace
+
 std::optional<std::size_t> parse_size(std::string_view text)
 {
 	std::size_t value = 0;
@@ -45,29 +67,6 @@ std::optional<std::size_t> parse_size(std::string_view text)
 		return std::nullopt;
 	return value << shift;
 }
-
-template <typename T> std::optional<T> parse_number(std::string_view text)
-{
-	T value{};
-	const char *end = text.data() + text.size();
-	auto [ptr, ec] = std::from_chars(text.data(), end, value);
-	if (ec != std::errc() || ptr != end)
-		return std::nullopt;
-	return value;
-}
-
-std::optional<mr_kind> parse_kind(std::string_view text)
-{
-	if (text == "pinned")
-		return mr_kind::pinned;
-	if (text == "odp")
-		return mr_kind::odp;
-	if (text == "implicit")
-		return mr_kind::implicit_odp;
-	return std::nullopt;
-}
-
-} // namespace
 
 std::variant<tool_options, usage_error> parse_tool_options(const std::vector<std::string> &args)
 {

@@ -9,7 +9,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -37,6 +39,10 @@ struct tool_options {
 struct usage_error {
 	std::string message;
 };
+
+/// A size in bytes with an optional K/M/G suffix (powers of 1024), as
+/// perftest's -s; nullopt if malformed or too large.
+[[nodiscard]] std::optional<std::size_t> parse_size(std::string_view text);
 
 /// Parses @p args (without the program name). Never exits or prints.
 [[nodiscard]] std::variant<tool_options, usage_error>

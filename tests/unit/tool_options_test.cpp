@@ -87,3 +87,17 @@ TEST(ToolOptions, Help)
 }
 
 } // namespace
+
+namespace
+{
+
+TEST(ToolOptions, ParseSizeAlone)
+{
+	EXPECT_EQ(ibodp::tools::parse_size("16M"), std::optional<std::size_t>(16U << 20));
+	EXPECT_EQ(ibodp::tools::parse_size("0"), std::optional<std::size_t>(0));
+	EXPECT_FALSE(ibodp::tools::parse_size("16X"));
+	EXPECT_FALSE(ibodp::tools::parse_size(""));
+	EXPECT_FALSE(ibodp::tools::parse_size("99999999999999999999G"));
+}
+
+} // namespace

@@ -145,6 +145,30 @@ completion posted(int rc, completion_queue &cq, const char *what)
 
 } // namespace
 
+namespace
+{
+
+std::optional<completion_channel> make_channel(const context &ctx, bool wanted)
+{
+	if (!wanted)
+		return std::nullopt;
+	return std::optional<completion_channel>(std::in_place, ctx);
+}
+
+} // namespace
+
+ud_pair::ud_pair(bool with_channel)
+    : ctx(context::open(test_env::get().dev)), pd(ctx), channel(make_channel(ctx, with_channel)),
+      send_cq(ctx, 64, channel ? &*channel : nullptr),
+      recv_cq(ctx, 64, channel ? &*channel : nullptr),
+      sender(ctx, pd, send_cq, qp_options{.type = IBV_QPT_UD}),
+      receiver(ctx, pd, recv_cq, qp_options{.type = IBV_QPT_UD}),
+      ah(pd, ctx.gid(1, test_env::get().gid_index), test_env::get().gid_index)
+{
+	sender.connect({}, test_env::get().gid_index);
+	receiver.connect({}, test_env::get().gid_index);
+}
+
 rc_pair::rc_pair(std::uint64_t send_ops_flags, bool with_srq)
     : rc_loopback(test_env::get().dev, test_env::get().gid_index, send_ops_flags, with_srq)
 {

@@ -103,6 +103,21 @@ public:
 	                              void *dst_addr);
 };
 
+/// Two UD queue pairs on the test device, ready to send to each other;
+/// @p with_channel: both CQs signal a completion channel.
+struct ud_pair {
+	explicit ud_pair(bool with_channel = false);
+
+	context ctx;
+	protection_domain pd;
+	std::optional<completion_channel> channel;
+	completion_queue send_cq;
+	completion_queue recv_cq;
+	queue_pair sender;
+	queue_pair receiver;
+	address_handle ah; ///< from the sender to the receiver (same device)
+};
+
 /// The next completion of @p cq; throws ibodp::error (ETIMEDOUT) if none
 /// arrives within wc_timeout.
 [[nodiscard]] completion wait_one(completion_queue &cq);

@@ -169,14 +169,6 @@ TEST(OdpBadInput, WriteIntoAnUnmappedHoleFails)
 	memory.release();
 }
 
-} // namespace
-} // namespace ibodp::test
-
-namespace ibodp::test
-{
-namespace
-{
-
 // The library rejects what it can see is wrong before the kernel is asked:
 // the error names the call and carries the errno, and nothing is posted.
 TEST(LibraryBadInput, RejectedBeforeTheKernel)

@@ -383,14 +383,6 @@ TEST(OdpMm, ConcurrentInvalidationDoesNotCorruptData)
 	}
 }
 
-} // namespace
-} // namespace ibodp::test
-
-namespace ibodp::test
-{
-namespace
-{
-
 // A 64 GiB ODP region in a 2 GiB guest: registration is lazy, RDMA works
 // on the few pages touched, and the kernel keeps well under 1 MiB for it.
 // Stock rxe allocates a page array for the whole range and refuses
