@@ -108,8 +108,6 @@ std::variant<fault_options, ibodp::tools::usage_error> parse(int argc, char **ar
 	if (opt.common.mr == ibodp::mr_kind::pinned && opt.invalidate != side::none)
 		return ibodp::tools::usage_error{
 		        "--mr pinned: pinned pages must not be dropped; add --invalidate none"};
-	if (opt.common.mr == ibodp::mr_kind::implicit_odp)
-		return ibodp::tools::usage_error{"--mr implicit: not supported by this tool yet"};
 	if (opt.op == operation::send && opt.common.size > 1024 * 1024)
 		return ibodp::tools::usage_error{"-s: sends are limited to 1 MiB"};
 	return opt;
@@ -159,7 +157,7 @@ bool intact(const unsigned char *p, std::size_t n, std::size_t sample)
 struct buffer {
 	buffer(const ibodp::protection_domain &pd, std::size_t size, ibodp::mr_kind kind)
 	    : length((size + page - 1) / page * page), data(map(length)),
-	      mr(pd, data, length, access, kind)
+	      mr(ibodp::memory_region::covering(pd, data, length, access, kind))
 	{
 	}
 	buffer(const buffer &) = delete;

@@ -58,7 +58,7 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 	const auto len = static_cast<std::uint32_t>(opt.size);
 	const auto t0 = std::chrono::steady_clock::now();
 	std::optional<ibodp::memory_region> dst_mr;
-	dst_mr.emplace(pair.pd, dst, region, access, opt.mr);
+	dst_mr.emplace(ibodp::memory_region::covering(pair.pd, dst, region, access, opt.mr));
 	if (opt.prefetch) {
 		if (int rc = dst_mr->prefetch(dst, region, ibodp::prefetch_mode::write, true))
 			throw ibodp::error("ibv_advise_mr", rc);
@@ -152,9 +152,8 @@ int main(int argc, char **argv)
 	if (opt.size == 4096 && std::find(rest.begin(), rest.end(), "-s") == rest.end())
 		opt.size = 64 * 1024;
 	const std::size_t passes = opt.iterations == 1000 ? 3 : opt.iterations;
-	if (opt.mr == ibodp::mr_kind::implicit_odp || region < opt.size || region % opt.size != 0) {
-		std::fprintf(stderr, "ibodp_stream: --region must be a multiple of -s, and --mr "
-		                     "pinned or odp\n");
+	if (region < opt.size || region % opt.size != 0) {
+		std::fprintf(stderr, "ibodp_stream: --region must be a multiple of -s\n");
 		return 2;
 	}
 	try {

@@ -148,6 +148,11 @@ public:
 	/// the kernel's errno otherwise.
 	memory_region(const protection_domain &pd, void *addr, std::size_t length, int access,
 	              mr_kind kind);
+	/// A region through which the device reaches the buffer [addr, addr +
+	/// length) with @p kind: the buffer itself for pinned and odp, the
+	/// whole address space (which holds the buffer) for implicit_odp.
+	[[nodiscard]] static memory_region covering(const protection_domain &pd, void *addr,
+	                                            std::size_t length, int access, mr_kind kind);
 
 	[[nodiscard]] ibv_mr *get() const noexcept { return mr_.get(); }
 	[[nodiscard]] std::uint32_t lkey() const noexcept { return mr_->lkey; }

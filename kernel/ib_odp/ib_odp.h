@@ -16,7 +16,9 @@
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 struct dentry;
@@ -29,6 +31,10 @@ struct page;
 #define IB_ODP_FAULT_WRITE	BIT(0)	/* the pages will be written */
 #define IB_ODP_FAULT_SNAPSHOT	BIT(1)	/* mirror present pages, never fault */
 
+/* An implicit region has one child region per aligned span of this size. */
+#define IB_ODP_SPAN_SHIFT	26
+#define IB_ODP_SPAN_SIZE	(1ULL << IB_ODP_SPAN_SHIFT)
+
 /**
  * struct ib_odp_stats - ODP event counters, per device and per region
  * @faults: successful hmm_range_fault() calls that filled the mirror
@@ -38,6 +44,8 @@ struct page;
  * @collisions: faults retried because an invalidation raced with them
  * @fault_errors: faults that failed (no mapping, no permission, timeout)
  * @prefetches: prefetch requests served
+ * @children_created: child regions created by implicit regions
+ * @children_removed: child regions removed (unmapped or at deregistration)
  */
 struct ib_odp_stats {
 	atomic64_t faults;
@@ -47,6 +55,8 @@ struct ib_odp_stats {
 	atomic64_t collisions;
 	atomic64_t fault_errors;
 	atomic64_t prefetches;
+	atomic64_t children_created;
+	atomic64_t children_removed;
 };
 
 /**
@@ -80,6 +90,7 @@ struct ib_odp_device {
  * @npages: pages in the mirror now
  * @stats: this region's counters
  * @dev_entry: link in @dev->regions
+ * @parent: the implicit region this region is a child of, or NULL
  */
 struct ib_odp_region {
 	struct mmu_interval_notifier notifier;
@@ -94,6 +105,29 @@ struct ib_odp_region {
 	unsigned long npages;
 	struct ib_odp_stats stats;
 	struct list_head dev_entry;
+	struct ib_odp_implicit *parent;
+};
+
+/**
+ * struct ib_odp_implicit - an ODP mirror of a whole address space
+ * @dev: the owning device
+ * @mm: the address space; grabbed, not kept alive
+ * @writable: the device may write the memory (IB_ODP_WRITABLE)
+ * @users: read-held while a driver uses a child, write-held by the reaper
+ *	and at destruction while children are removed
+ * @create_lock: serializes creation of children
+ * @children: span index -> child region; children that may have become
+ *	empty (by an unmap or a failed access) are marked for @reap_work
+ * @reap_work: removes marked children that are still empty
+ */
+struct ib_odp_implicit {
+	struct ib_odp_device *dev;
+	struct mm_struct *mm;
+	bool writable;
+	struct rw_semaphore users;
+	struct mutex create_lock;
+	struct xarray children;
+	struct work_struct reap_work;
 };
 
 void ib_odp_device_init(struct ib_odp_device *dev, const char *name);
@@ -103,6 +137,14 @@ struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
 					   u64 addr, u64 length,
 					   unsigned int access);
 void ib_odp_region_destroy(struct ib_odp_region *region);
+
+struct ib_odp_implicit *ib_odp_implicit_create(struct ib_odp_device *dev,
+					       unsigned int access);
+void ib_odp_implicit_destroy(struct ib_odp_implicit *imr);
+struct ib_odp_region *ib_odp_implicit_get(struct ib_odp_implicit *imr,
+					  u64 addr, u64 *length);
+void ib_odp_implicit_put(struct ib_odp_implicit *imr,
+			 struct ib_odp_region *child);
 
 int ib_odp_fault_and_lock(struct ib_odp_region *region, u64 addr, u64 length,
 			  unsigned int flags);

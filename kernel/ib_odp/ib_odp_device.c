@@ -26,11 +26,21 @@ static void ib_odp_show_stats(struct seq_file *m, const struct ib_odp_stats *s,
 	seq_printf(m, "prefetches%s%lld\n", sep, atomic64_read(&s->prefetches));
 }
 
+static void ib_odp_show_children(struct seq_file *m,
+				 const struct ib_odp_stats *s)
+{
+	seq_printf(m, "children_created %lld\n",
+		   atomic64_read(&s->children_created));
+	seq_printf(m, "children_removed %lld\n",
+		   atomic64_read(&s->children_removed));
+}
+
 static int counters_show(struct seq_file *m, void *unused)
 {
 	struct ib_odp_device *dev = m->private;
 
 	ib_odp_show_stats(m, &dev->stats, " ");
+	ib_odp_show_children(m, &dev->stats);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);

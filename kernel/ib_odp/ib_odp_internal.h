@@ -38,6 +38,10 @@ static inline bool ib_odp_entry_writable(void *entry)
 		atomic64_add((n), &(region)->dev->stats.field);		\
 	} while (0)
 
+struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
+					      struct mm_struct *mm, u64 addr,
+					      u64 length, unsigned int access);
+void ib_odp_implicit_child_unmapped(struct ib_odp_region *child);
 unsigned long ib_odp_drop_pages_locked(struct ib_odp_region *region,
 				       unsigned long first, unsigned long last);
 

@@ -4,6 +4,8 @@
  *
  * Lock order (outermost first):
  *
+ *   imr->users,         of an implicit region (ib_odp_implicit.c): held
+ *   imr->create_lock    around the use and the creation of its children
  *   mmap_lock (read)    only around hmm_range_fault(), never held together
  *                       with a region lock by this module; the core mm may
  *                       hold it while it calls our invalidate callback
@@ -75,6 +77,7 @@ static bool ib_odp_invalidate(struct mmu_interval_notifier *mni,
 	struct ib_odp_region *region =
 		container_of(mni, struct ib_odp_region, notifier);
 	unsigned long first, last, dropped;
+	bool empty;
 
 	/* Callers that cannot sleep must not wait for a faulting driver. */
 	if (mmu_notifier_range_blockable(range))
@@ -86,10 +89,14 @@ static bool ib_odp_invalidate(struct mmu_interval_notifier *mni,
 	first = max(range->start, region->start) >> PAGE_SHIFT;
 	last = (min(range->end, region->end) - 1) >> PAGE_SHIFT;
 	dropped = ib_odp_drop_pages_locked(region, first, last);
+	empty = !region->npages;
 	mutex_unlock(&region->lock);
 
 	ib_odp_count(region, invalidations, 1);
 	ib_odp_count(region, pages_invalidated, dropped);
+	/* A child of an implicit region goes away once unmapped. */
+	if (region->parent && empty && range->event == MMU_NOTIFY_UNMAP)
+		ib_odp_implicit_child_unmapped(region);
 	return true;
 }
 
@@ -110,6 +117,55 @@ static void ib_odp_lockdep_reclaim(struct ib_odp_region *region)
 	mutex_lock(&region->lock);
 	mutex_unlock(&region->lock);
 	fs_reclaim_release(GFP_KERNEL);
+}
+
+/*
+ * Register a region of @mm; the caller keeps @mm's address space alive
+ * (it is current's, or the caller holds an mmget()).
+ */
+struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
+					      struct mm_struct *mm, u64 addr,
+					      u64 length, unsigned int access)
+{
+	struct ib_odp_region *region;
+	u64 last;
+	int ret;
+
+	if (!length)
+		return ERR_PTR(-EINVAL);
+	if (check_add_overflow(addr, length - 1, &last) ||
+	    last > ULONG_MAX - PAGE_SIZE)
+		return ERR_PTR(-EOVERFLOW);
+
+	region = kzalloc_obj(*region);
+	if (!region)
+		return ERR_PTR(-ENOMEM);
+	region->dev = dev;
+	region->addr = addr;
+	region->length = length;
+	region->start = addr & PAGE_MASK;
+	region->end = PAGE_ALIGN(last + 1);
+	region->writable = access & IB_ODP_WRITABLE;
+	mutex_init(&region->lock);
+	xa_init(&region->pages);
+	ib_odp_lockdep_reclaim(region);
+
+	ret = mmu_interval_notifier_insert(&region->notifier, mm,
+					   region->start,
+					   region->end - region->start,
+					   &ib_odp_mn_ops);
+	if (ret)
+		goto err_free;
+
+	mutex_lock(&dev->lock);
+	list_add_tail(&region->dev_entry, &dev->regions);
+	mutex_unlock(&dev->lock);
+	return region;
+
+err_free:
+	mutex_destroy(&region->lock);
+	kfree(region);
+	return ERR_PTR(ret);
 }
 
 /**
@@ -135,45 +191,9 @@ struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
 					   u64 addr, u64 length,
 					   unsigned int access)
 {
-	struct ib_odp_region *region;
-	u64 last;
-	int ret;
-
-	if (!length || !current->mm)
+	if (!current->mm)
 		return ERR_PTR(-EINVAL);
-	if (check_add_overflow(addr, length - 1, &last) ||
-	    last > ULONG_MAX - PAGE_SIZE)
-		return ERR_PTR(-EOVERFLOW);
-
-	region = kzalloc_obj(*region);
-	if (!region)
-		return ERR_PTR(-ENOMEM);
-	region->dev = dev;
-	region->addr = addr;
-	region->length = length;
-	region->start = addr & PAGE_MASK;
-	region->end = PAGE_ALIGN(last + 1);
-	region->writable = access & IB_ODP_WRITABLE;
-	mutex_init(&region->lock);
-	xa_init(&region->pages);
-	ib_odp_lockdep_reclaim(region);
-
-	ret = mmu_interval_notifier_insert(&region->notifier, current->mm,
-					   region->start,
-					   region->end - region->start,
-					   &ib_odp_mn_ops);
-	if (ret)
-		goto err_free;
-
-	mutex_lock(&dev->lock);
-	list_add_tail(&region->dev_entry, &dev->regions);
-	mutex_unlock(&dev->lock);
-	return region;
-
-err_free:
-	mutex_destroy(&region->lock);
-	kfree(region);
-	return ERR_PTR(ret);
+	return ib_odp_region_create_mm(dev, current->mm, addr, length, access);
 }
 EXPORT_SYMBOL_GPL(ib_odp_region_create);
 

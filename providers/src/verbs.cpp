@@ -175,6 +175,14 @@ memory_region::memory_region(const protection_domain &pd, void *addr, std::size_
 		throw error("ibv_reg_mr", last_errno());
 }
 
+memory_region memory_region::covering(const protection_domain &pd, void *addr, std::size_t length,
+                                      int access, mr_kind kind)
+{
+	if (kind == mr_kind::implicit_odp)
+		return {pd, nullptr, SIZE_MAX, access, kind};
+	return {pd, addr, length, access, kind};
+}
+
 ibv_sge memory_region::sge(const void *addr, std::uint32_t length) const noexcept
 {
 	return {reinterpret_cast<std::uintptr_t>(addr), length, mr_->lkey};
@@ -211,7 +219,8 @@ shared_receive_queue::shared_receive_queue(const protection_domain &pd, std::uin
 		throw error("ibv_create_srq", last_errno());
 }
 
-namespace {
+namespace
+{
 
 // A receive request of one entry; @p sge must outlive the posting.
 ibv_recv_wr one_entry_recv(ibv_sge &sge, std::uint64_t wr_id) noexcept

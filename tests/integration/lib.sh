@@ -38,6 +38,16 @@ wait_listen() {
 	done
 }
 
+# require_implicit: skip (exit 77) where the device does not advertise
+# implicit ODP; that stock refuses it is tested on its own
+# (library/example_implicit_unsupported.sh, odp/ OdpImplicit).
+require_implicit() {
+	if ! "$BIN/perftest/ibodp_caps" --json -d "$CLIENT_DEV" | grep -q '"implicit": true'; then
+		echo "$CLIENT_DEV does not advertise implicit ODP"
+		exit 77
+	fi
+}
+
 # run_pair PORT SERVER_CMD... -- CLIENT_CMD...: start the server in the
 # server namespace, wait for it to listen on PORT, run the client in the
 # client namespace, and fail unless both exit 0. Output goes to

@@ -5,8 +5,11 @@
  * Every ODP access of rxe (copies for SEND/RECV/WRITE/READ, atomics,
  * atomic write, flush and prefetch) goes through ib_odp: the range is
  * faulted and locked against invalidation, accessed through the mirror,
- * then unlocked. An MR's ODP state is mr->odp; it is released by
- * rxe_odp_mr_cleanup() from rxe_mr_cleanup().
+ * then unlocked. An explicit ODP MR is one ib_odp region (mr->odp); an
+ * implicit one (mr->odp_implicit) covers the whole address space and is
+ * served by one child region per span, so its accesses are split at span
+ * boundaries. Both are released by rxe_odp_mr_cleanup() from
+ * rxe_mr_cleanup().
  */
 #include <linux/highmem.h>
 #include <linux/libnvdimm.h>
@@ -16,28 +19,46 @@
 #include "rxe.h"
 #include "rxe_loc.h"
 
+/* Implicit ODP: the whole address space, addressed by virtual address. */
+static int rxe_odp_mr_init_implicit(struct rxe_dev *rxe, struct rxe_mr *mr,
+				    u64 iova, unsigned int access)
+{
+	struct ib_odp_implicit *imr;
+
+	if (iova)
+		return -EINVAL;
+	imr = ib_odp_implicit_create(&rxe->odp, access);
+	if (IS_ERR(imr))
+		return PTR_ERR(imr);
+	mr->odp_implicit = imr;
+	return 0;
+}
+
 int rxe_odp_mr_init_user(struct rxe_dev *rxe, u64 start, u64 length,
 			 u64 iova, int access_flags, struct rxe_mr *mr)
 {
 	struct ib_odp_region *region;
 	unsigned int access = 0;
+	int err;
 
 	rxe_mr_init(access_flags, mr);
-
-	/* Implicit ODP (the whole address space) is not advertised. */
-	if (!start && length == U64_MAX)
-		return -EINVAL;
-
 	if (ib_access_writable(access_flags))
 		access |= IB_ODP_WRITABLE;
-	region = ib_odp_region_create(&rxe->odp, start, length, access);
-	if (IS_ERR(region)) {
-		rxe_dbg_mr(mr, "ODP region failed, err = %ld\n",
-			   PTR_ERR(region));
-		return PTR_ERR(region);
+
+	if (!start && length == U64_MAX) {
+		err = rxe_odp_mr_init_implicit(rxe, mr, iova, access);
+		if (err)
+			return err;
+	} else {
+		region = ib_odp_region_create(&rxe->odp, start, length, access);
+		if (IS_ERR(region)) {
+			rxe_dbg_mr(mr, "ODP region failed, err = %ld\n",
+				   PTR_ERR(region));
+			return PTR_ERR(region);
+		}
+		mr->odp = region;
 	}
 
-	mr->odp = region;
 	mr->access = access_flags;
 	mr->ibmr.length = length;
 	mr->ibmr.iova = iova;
@@ -48,46 +69,131 @@ int rxe_odp_mr_init_user(struct rxe_dev *rxe, u64 start, u64 length,
 
 void rxe_odp_mr_cleanup(struct rxe_mr *mr)
 {
+	if (mr->odp_implicit) {
+		ib_odp_implicit_destroy(mr->odp_implicit);
+		mr->odp_implicit = NULL;
+		return;
+	}
 	ib_odp_region_destroy(mr->odp);
 	mr->odp = NULL;
 }
 
-/* The MR's iova space may differ from the process addresses it maps. */
+static bool rxe_odp_writable(struct rxe_mr *mr)
+{
+	return mr->odp_implicit ? mr->odp_implicit->writable :
+				  mr->odp->writable;
+}
+
+/*
+ * The process address of @iova: an explicit MR's iova space may differ
+ * from the addresses it maps; an implicit MR's iova is the address.
+ */
 static u64 rxe_odp_addr(struct rxe_mr *mr, u64 iova)
 {
+	if (mr->odp_implicit)
+		return iova;
 	return mr->odp->addr + (iova - mr->ibmr.iova);
+}
+
+/*
+ * The region that serves [@va, @va + *@length) of @mr. An implicit MR
+ * serves it from one child per span: *@length is trimmed to the part the
+ * returned child holds, and the caller calls again for the rest. Every
+ * successful call is paired with rxe_odp_region_put().
+ */
+static struct ib_odp_region *rxe_odp_region_get(struct rxe_mr *mr, u64 va,
+						u64 *length)
+{
+	if (mr->odp_implicit)
+		return ib_odp_implicit_get(mr->odp_implicit, va, length);
+	return mr->odp;
+}
+
+static void rxe_odp_region_put(struct rxe_mr *mr,
+			       struct ib_odp_region *region)
+{
+	if (mr->odp_implicit)
+		ib_odp_implicit_put(mr->odp_implicit, region);
+}
+
+/* A function applied to each piece of an access, see rxe_odp_for_each(). */
+typedef int (*rxe_odp_piece_fn)(struct ib_odp_region *region, u64 va,
+				u64 offset, u64 length, void *arg);
+
+/*
+ * Apply @fn to [@iova, @iova + @length) of @mr, one piece per region that
+ * serves it (one piece for an explicit MR, one per span for an implicit
+ * one); @offset tells @fn where its piece starts in the access. The range
+ * must have passed mr_check_range().
+ */
+static int rxe_odp_for_each(struct rxe_mr *mr, u64 iova, u64 length,
+			    rxe_odp_piece_fn fn, void *arg)
+{
+	u64 va = rxe_odp_addr(mr, iova);
+	struct ib_odp_region *region;
+	u64 done, piece;
+	int err;
+
+	for (done = 0; done < length; done += piece) {
+		piece = length - done;
+		region = rxe_odp_region_get(mr, va + done, &piece);
+		if (IS_ERR(region))
+			return PTR_ERR(region);
+		err = fn(region, va + done, done, piece, arg);
+		rxe_odp_region_put(mr, region);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct rxe_odp_copy {
+	u8 *buf;
+	bool to_mr;
+};
+
+static int rxe_odp_copy_piece(struct ib_odp_region *region, u64 va,
+			      u64 offset, u64 length, void *arg)
+{
+	const struct rxe_odp_copy *copy = arg;
+	int err;
+
+	err = ib_odp_fault_and_lock(region, va, length,
+				    copy->to_mr ? IB_ODP_FAULT_WRITE : 0);
+	if (err)
+		return err;
+	err = ib_odp_copy_locked(region, va, copy->buf + offset, length,
+				 copy->to_mr);
+	ib_odp_unlock(region);
+	return err;
 }
 
 int rxe_odp_mr_copy(struct rxe_mr *mr, u64 iova, void *addr, int length,
 		    enum rxe_mr_copy_dir dir)
 {
-	bool to_mr = dir == RXE_TO_MR_OBJ;
-	u64 va;
-	int err;
+	struct rxe_odp_copy copy = {
+		.buf = addr,
+		.to_mr = dir == RXE_TO_MR_OBJ,
+	};
 
 	if (length == 0)
 		return 0;
 	if (length < 0 || mr_check_range(mr, iova, length))
 		return -EINVAL;
-
-	va = rxe_odp_addr(mr, iova);
-	err = ib_odp_fault_and_lock(mr->odp, va, length,
-				    to_mr ? IB_ODP_FAULT_WRITE : 0);
-	if (err)
-		return err;
-	err = ib_odp_copy_locked(mr->odp, va, addr, length, to_mr);
-	ib_odp_unlock(mr->odp);
-	return err;
+	return rxe_odp_for_each(mr, iova, length, rxe_odp_copy_piece, &copy);
 }
 
 /*
  * Lock the 8 aligned bytes at @iova for an atomic operation and map them.
  * On success the region is locked and *@kva must be passed to
- * rxe_odp_atomic_end().
+ * rxe_odp_atomic_end(). Being aligned, the bytes never cross a span.
  */
 static enum resp_states rxe_odp_atomic_begin(struct rxe_mr *mr, u64 iova,
+					     struct ib_odp_region **regionp,
 					     u64 **kva)
 {
+	struct ib_odp_region *region;
+	u64 length = sizeof(u64);
 	struct page *page;
 	u64 va;
 
@@ -98,28 +204,39 @@ static enum resp_states rxe_odp_atomic_begin(struct rxe_mr *mr, u64 iova,
 	va = rxe_odp_addr(mr, iova);
 	if (unlikely(va & (sizeof(u64) - 1)))
 		return RESPST_ERR_MISALIGNED_ATOMIC;
-	if (ib_odp_fault_and_lock(mr->odp, va, sizeof(u64), IB_ODP_FAULT_WRITE))
-		return RESPST_ERR_RKEY_VIOLATION;
 
-	page = ib_odp_page_locked(mr->odp, va);
-	ib_odp_mark_written_locked(mr->odp, va);
+	region = rxe_odp_region_get(mr, va, &length);
+	if (IS_ERR(region))
+		return RESPST_ERR_RKEY_VIOLATION;
+	if (ib_odp_fault_and_lock(region, va, sizeof(u64),
+				  IB_ODP_FAULT_WRITE)) {
+		rxe_odp_region_put(mr, region);
+		return RESPST_ERR_RKEY_VIOLATION;
+	}
+
+	page = ib_odp_page_locked(region, va);
+	ib_odp_mark_written_locked(region, va);
 	*kva = (u64 *)((u8 *)kmap_local_page(page) + offset_in_page(va));
+	*regionp = region;
 	return RESPST_NONE;
 }
 
-static void rxe_odp_atomic_end(struct rxe_mr *mr, u64 *kva)
+static void rxe_odp_atomic_end(struct rxe_mr *mr, struct ib_odp_region *region,
+			       u64 *kva)
 {
 	kunmap_local(kva);
-	ib_odp_unlock(mr->odp);
+	ib_odp_unlock(region);
+	rxe_odp_region_put(mr, region);
 }
 
 enum resp_states rxe_odp_atomic_op(struct rxe_mr *mr, u64 iova, int opcode,
 				   u64 compare, u64 swap_add, u64 *orig_val)
 {
+	struct ib_odp_region *region;
 	enum resp_states state;
 	u64 *kva;
 
-	state = rxe_odp_atomic_begin(mr, iova, &kva);
+	state = rxe_odp_atomic_begin(mr, iova, &region, &kva);
 	if (state != RESPST_NONE)
 		return state;
 
@@ -134,52 +251,56 @@ enum resp_states rxe_odp_atomic_op(struct rxe_mr *mr, u64 iova, int opcode,
 	}
 	spin_unlock_bh(&atomic_ops_lock);
 
-	rxe_odp_atomic_end(mr, kva);
+	rxe_odp_atomic_end(mr, region, kva);
 	return RESPST_NONE;
 }
 
 enum resp_states rxe_odp_do_atomic_write(struct rxe_mr *mr, u64 iova, u64 value)
 {
+	struct ib_odp_region *region;
 	enum resp_states state;
 	u64 *kva;
 
-	state = rxe_odp_atomic_begin(mr, iova, &kva);
+	state = rxe_odp_atomic_begin(mr, iova, &region, &kva);
 	if (state != RESPST_NONE)
 		return state;
 	/* Ordered after every earlier write of this QP to the region. */
 	smp_store_release(kva, value);
-	rxe_odp_atomic_end(mr, kva);
+	rxe_odp_atomic_end(mr, region, kva);
 	return RESPST_NONE;
 }
 
-int rxe_odp_flush_pmem_iova(struct rxe_mr *mr, u64 iova, unsigned int length)
+/* Write back the CPU caches over one piece. */
+static int rxe_odp_flush_piece(struct ib_odp_region *region, u64 va,
+			       u64 offset, u64 length, void *arg)
 {
-	u64 va;
 	int err;
 
-	if (length == 0)
-		return 0;
-	if (mr_check_range(mr, iova, length))
-		return -EINVAL;
-
 	/* Flushing reads the pages; they need not be writable. */
-	va = rxe_odp_addr(mr, iova);
-	err = ib_odp_fault_and_lock(mr->odp, va, length, 0);
+	err = ib_odp_fault_and_lock(region, va, length, 0);
 	if (err)
 		return err;
 	while (length) {
-		unsigned int offset = offset_in_page(va);
-		unsigned int bytes = min_t(unsigned int, length,
-					   PAGE_SIZE - offset);
-		u8 *kva = kmap_local_page(ib_odp_page_locked(mr->odp, va));
+		unsigned int page_off = offset_in_page(va);
+		unsigned int bytes = min_t(u64, length, PAGE_SIZE - page_off);
+		u8 *kva = kmap_local_page(ib_odp_page_locked(region, va));
 
-		arch_wb_cache_pmem(kva + offset, bytes);
+		arch_wb_cache_pmem(kva + page_off, bytes);
 		kunmap_local(kva);
 		va += bytes;
 		length -= bytes;
 	}
-	ib_odp_unlock(mr->odp);
+	ib_odp_unlock(region);
 	return 0;
+}
+
+int rxe_odp_flush_pmem_iova(struct rxe_mr *mr, u64 iova, unsigned int length)
+{
+	if (length == 0)
+		return 0;
+	if (mr_check_range(mr, iova, length))
+		return -EINVAL;
+	return rxe_odp_for_each(mr, iova, length, rxe_odp_flush_piece, NULL);
 }
 
 /* One prefetch request: the MRs it names hold a reference until done. */
@@ -194,14 +315,24 @@ struct rxe_odp_prefetch {
 	} sge[] __counted_by(num_sge);
 };
 
+static int rxe_odp_prefetch_piece(struct ib_odp_region *region, u64 va,
+				  u64 offset, u64 length, void *arg)
+{
+	return ib_odp_prefetch(region, va, length, *(unsigned int *)arg);
+}
+
 static int rxe_odp_prefetch_one(struct rxe_mr *mr, u64 iova, u32 length,
 				unsigned int flags)
 {
 	if (!length)
 		return 0;
-	if (mr_check_range(mr, iova, length))
+	/* As stock: a wrapping range is invalid, one outside the MR bad. */
+	if (iova + length < iova)
 		return -EINVAL;
-	return ib_odp_prefetch(mr->odp, rxe_odp_addr(mr, iova), length, flags);
+	if (mr_check_range(mr, iova, length))
+		return -EFAULT;
+	return rxe_odp_for_each(mr, iova, length, rxe_odp_prefetch_piece,
+				&flags);
 }
 
 static void rxe_odp_prefetch_work(struct work_struct *work)
@@ -240,7 +371,7 @@ static struct rxe_mr *rxe_odp_advice_mr(struct rxe_pd *pd,
 		rxe_put(mr);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
-	if ((flags & IB_ODP_FAULT_WRITE) && !mr->odp->writable) {
+	if ((flags & IB_ODP_FAULT_WRITE) && !rxe_odp_writable(mr)) {
 		rxe_put(mr);
 		return ERR_PTR(-EPERM);
 	}

@@ -315,6 +315,12 @@ TEST(OdpMm, ExitWithRegionsAndWorkInFlightCleansUp)
 	ASSERT_EQ(waitpid(child, &status, 0), child);
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	if (regions_before) {
+		// The last MR reference may be dropped by an rxe work item that
+		// was still running the child's work: wait (bounded) for it.
+		const auto deadline = std::chrono::steady_clock::now() + wc_timeout;
+		while (count_odp_regions(env.dev) != regions_before &&
+		       std::chrono::steady_clock::now() < deadline)
+			std::this_thread::sleep_for(std::chrono::milliseconds(1));
 		EXPECT_EQ(count_odp_regions(env.dev), regions_before)
 		        << "the exited process left ODP regions behind";
 	}

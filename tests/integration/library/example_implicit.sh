@@ -1,0 +1,8 @@
+#!/bin/bash
+# The library example with implicit ODP (one MR over the whole address
+# space), 64 KiB (64 packets), plain and with prefetch.
+. "$(dirname "$0")/../lib.sh"
+require_implicit
+
+run_example 18726 --mr implicit -s 65536
+run_example 18727 --mr implicit --prefetch -s 65536
