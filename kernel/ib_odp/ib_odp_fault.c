@@ -192,7 +192,12 @@ again:
 	}
 	range.notifier_seq = mmu_interval_read_begin(&region->notifier);
 	mmap_read_lock(mm);
-	ret = hmm_range_fault(&range);
+	if (ib_odp_inject(IB_ODP_INJECT_FAULT))
+		ret = -EFAULT;
+	else if (ib_odp_inject(IB_ODP_INJECT_BUSY))
+		ret = -EBUSY;
+	else
+		ret = hmm_range_fault(&range);
 	mmap_read_unlock(mm);
 	if (ret == -EBUSY) {
 		ib_odp_count(region, collisions, 1);
@@ -279,7 +284,8 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		mutex_unlock(&region->lock);
 
 		if (!pfns) {
-			pfns = kvmalloc_array(IB_ODP_FAULT_CHUNK, sizeof(*pfns),
+			pfns = ib_odp_inject(IB_ODP_INJECT_ALLOC) ? NULL :
+			       kvmalloc_array(IB_ODP_FAULT_CHUNK, sizeof(*pfns),
 					      GFP_KERNEL);
 			if (!pfns) {
 				ret = -ENOMEM;

@@ -42,6 +42,16 @@ struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 					      struct mm_struct *mm, u64 addr,
 					      u64 length, unsigned int access);
 void ib_odp_implicit_child_unmapped(struct ib_odp_region *child);
+/* Error paths that tests can make fail (ib_odp_inject.c). */
+enum ib_odp_inject_kind {
+	IB_ODP_INJECT_ALLOC,
+	IB_ODP_INJECT_FAULT,
+	IB_ODP_INJECT_BUSY,
+	IB_ODP_INJECT_KINDS
+};
+
+bool ib_odp_inject(enum ib_odp_inject_kind kind);
+
 unsigned long ib_odp_drop_pages_locked(struct ib_odp_region *region,
 				       unsigned long first, unsigned long last);
 

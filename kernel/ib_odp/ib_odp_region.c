@@ -137,6 +137,8 @@ struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 	    last > ULONG_MAX - PAGE_SIZE)
 		return ERR_PTR(-EOVERFLOW);
 
+	if (ib_odp_inject(IB_ODP_INJECT_ALLOC))
+		return ERR_PTR(-ENOMEM);
 	region = kzalloc_obj(*region);
 	if (!region)
 		return ERR_PTR(-ENOMEM);
