@@ -26,21 +26,16 @@ static void ib_odp_show_stats(struct seq_file *m, const struct ib_odp_stats *s,
 	seq_printf(m, "prefetches%s%lld\n", sep, atomic64_read(&s->prefetches));
 }
 
-static void ib_odp_show_children(struct seq_file *m,
-				 const struct ib_odp_stats *s)
-{
-	seq_printf(m, "children_created %lld\n",
-		   atomic64_read(&s->children_created));
-	seq_printf(m, "children_removed %lld\n",
-		   atomic64_read(&s->children_removed));
-}
-
 static int counters_show(struct seq_file *m, void *unused)
 {
 	struct ib_odp_device *dev = m->private;
 
 	ib_odp_show_stats(m, &dev->stats, " ");
-	ib_odp_show_children(m, &dev->stats);
+	/* Only devices count implicit regions' children. */
+	seq_printf(m, "children_created %lld\n",
+		   atomic64_read(&dev->stats.children_created));
+	seq_printf(m, "children_removed %lld\n",
+		   atomic64_read(&dev->stats.children_removed));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);

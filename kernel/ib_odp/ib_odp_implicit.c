@@ -46,22 +46,18 @@ static unsigned long ib_odp_span_index(u64 addr)
 	return addr >> IB_ODP_SPAN_SHIFT;
 }
 
-/* Let the reaper check whether @child can go. Never sleeps. */
-static void ib_odp_implicit_mark(struct ib_odp_implicit *imr,
-				 struct ib_odp_region *child)
+/*
+ * Let the reaper check whether @child can go: an unmap emptied it (called
+ * by its invalidate callback) or an access through it failed. Never
+ * sleeps.
+ */
+void ib_odp_implicit_mark(struct ib_odp_region *child)
 {
+	struct ib_odp_implicit *imr = child->parent;
+
 	xa_set_mark(&imr->children, ib_odp_span_index(child->start),
 		    IB_ODP_MARK_UNMAPPED);
 	queue_work(system_unbound_wq, &imr->reap_work);
-}
-
-/*
- * Called by the invalidate callback of a child after an unmap emptied it.
- * May run in a context that cannot sleep.
- */
-void ib_odp_implicit_child_unmapped(struct ib_odp_region *child)
-{
-	ib_odp_implicit_mark(child->parent, child);
 }
 
 static bool ib_odp_region_empty(struct ib_odp_region *region)
@@ -72,6 +68,16 @@ static bool ib_odp_region_empty(struct ib_odp_region *region)
 	empty = !region->npages;
 	mutex_unlock(&region->lock);
 	return empty;
+}
+
+/* Remove child @index; imr->users is held for writing. */
+static void ib_odp_implicit_remove(struct ib_odp_implicit *imr,
+				   unsigned long index,
+				   struct ib_odp_region *child)
+{
+	xa_erase(&imr->children, index);
+	ib_odp_region_destroy(child);
+	atomic64_inc(&imr->dev->stats.children_removed);
 }
 
 /* Remove the marked children that are still empty, with no user inside. */
@@ -86,12 +92,9 @@ static void ib_odp_implicit_reap(struct work_struct *work)
 	xa_for_each_marked(&imr->children, index, child,
 			   IB_ODP_MARK_UNMAPPED) {
 		xa_clear_mark(&imr->children, index, IB_ODP_MARK_UNMAPPED);
-		/* Touched again since the unmap: keep it. */
-		if (!ib_odp_region_empty(child))
-			continue;
-		xa_erase(&imr->children, index);
-		ib_odp_region_destroy(child);
-		atomic64_inc(&imr->dev->stats.children_removed);
+		/* Keep a child touched again since it was marked. */
+		if (ib_odp_region_empty(child))
+			ib_odp_implicit_remove(imr, index, child);
 	}
 	up_write(&imr->users);
 }
@@ -144,11 +147,8 @@ void ib_odp_implicit_destroy(struct ib_odp_implicit *imr)
 
 	/* Once no child is left, no invalidation can queue the reaper. */
 	down_write(&imr->users);
-	xa_for_each(&imr->children, index, child) {
-		xa_erase(&imr->children, index);
-		ib_odp_region_destroy(child);
-		atomic64_inc(&imr->dev->stats.children_removed);
-	}
+	xa_for_each(&imr->children, index, child)
+		ib_odp_implicit_remove(imr, index, child);
 	up_write(&imr->users);
 	cancel_work_sync(&imr->reap_work);
 
@@ -252,7 +252,7 @@ void ib_odp_implicit_put(struct ib_odp_implicit *imr,
 			 struct ib_odp_region *child)
 {
 	if (!READ_ONCE(child->npages))
-		ib_odp_implicit_mark(imr, child);
+		ib_odp_implicit_mark(child);
 	up_read(&imr->users);
 }
 EXPORT_SYMBOL_GPL(ib_odp_implicit_put);

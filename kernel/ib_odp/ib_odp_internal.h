@@ -41,7 +41,8 @@ static inline bool ib_odp_entry_writable(void *entry)
 struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 					      struct mm_struct *mm, u64 addr,
 					      u64 length, unsigned int access);
-void ib_odp_implicit_child_unmapped(struct ib_odp_region *child);
+void ib_odp_implicit_mark(struct ib_odp_region *child);
+
 /* Error paths that tests can make fail (ib_odp_inject.c). */
 enum ib_odp_inject_kind {
 	IB_ODP_INJECT_ALLOC,

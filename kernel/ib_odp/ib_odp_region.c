@@ -96,7 +96,7 @@ static bool ib_odp_invalidate(struct mmu_interval_notifier *mni,
 	ib_odp_count(region, pages_invalidated, dropped);
 	/* A child of an implicit region goes away once unmapped. */
 	if (region->parent && empty && range->event == MMU_NOTIFY_UNMAP)
-		ib_odp_implicit_child_unmapped(region);
+		ib_odp_implicit_mark(region);
 	return true;
 }
 
