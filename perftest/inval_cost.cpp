@@ -81,7 +81,8 @@ void usage(std::FILE *out)
 
 int main(int argc, char **argv)
 {
-	auto parsed = ibodp::tools::parse_tool_options({argv + 1, argv + argc});
+	auto parsed = ibodp::tools::parse_tool_options({argv + 1, argv + argc},
+	                                               {.size = 4U << 20, .iterations = 20});
 	if (auto *err = std::get_if<ibodp::tools::usage_error>(&parsed)) {
 		std::fprintf(stderr, "ibodp_inval_cost: %s\n", err->message.c_str());
 		usage(stderr);
@@ -92,8 +93,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	const std::size_t size = opt.size == 4096 ? 4U << 20 : (opt.size + 4095) / 4096 * 4096;
-	const std::size_t reps = opt.iterations == 1000 ? 20 : opt.iterations;
+	const std::size_t size = (opt.size + 4095) / 4096 * 4096;
+	const std::size_t reps = opt.iterations;
 	try {
 		auto ctx = ibodp::context::open(opt.device);
 		ibodp::protection_domain pd(ctx);

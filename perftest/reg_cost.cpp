@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 		only_kind |= arg.starts_with("--mr");
 		rest.push_back(arg);
 	}
-	auto parsed = ibodp::tools::parse_tool_options(rest);
+	auto parsed = ibodp::tools::parse_tool_options(rest, {.iterations = 5});
 	if (auto *err = std::get_if<ibodp::tools::usage_error>(&parsed)) {
 		std::fprintf(stderr, "ibodp_reg_cost: %s\n", err->message.c_str());
 		usage(stderr);
@@ -135,8 +135,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	const std::size_t reps =
-	        std::min<std::size_t>(opt.iterations == 1000 ? 5 : opt.iterations, 100);
+	const std::size_t reps = std::min<std::size_t>(opt.iterations, 100);
 	std::vector<mr_kind> kinds{mr_kind::pinned, mr_kind::odp, mr_kind::implicit_odp};
 	if (only_kind)
 		kinds = {opt.mr};

@@ -114,16 +114,10 @@ std::variant<soak_options, usage_error> parse(int argc, char **argv)
 			return usage_error{"bad value in '" + arg + "'"};
 		}
 	}
-	const bool size_given = std::find(rest.begin(), rest.end(), "-s") != rest.end() ||
-	                        std::any_of(rest.begin(), rest.end(), [](const std::string &a) {
-		                        return a.rfind("--size", 0) == 0;
-	                        });
-	auto common = ibodp::tools::parse_tool_options(rest);
+	auto common = ibodp::tools::parse_tool_options(rest, {.size = 64 * 1024});
 	if (auto *err = std::get_if<usage_error>(&common))
 		return *err;
 	opt.common = std::get<ibodp::tools::tool_options>(common);
-	if (!size_given)
-		opt.common.size = 64 * 1024;
 	if (opt.common.mr == ibodp::mr_kind::pinned)
 		return usage_error{"--mr pinned: the soak is about ODP memory"};
 	if (opt.common.size < 2 * page || opt.common.size % page != 0 || opt.common.size > 16 << 20)
@@ -137,28 +131,37 @@ std::variant<soak_options, usage_error> parse(int argc, char **argv)
 
 // A deterministic byte pattern per seed; a payload carries its seed in its
 // first 8 bytes, so a receiver can check it without being told.
+class pattern
+{
+public:
+	explicit pattern(std::uint64_t seed) : x_(seed * 0x9e3779b97f4a7c15ULL + 1) {}
+	std::byte next()
+	{
+		x_ ^= x_ << 13;
+		x_ ^= x_ >> 7;
+		x_ ^= x_ << 17;
+		return static_cast<std::byte>(x_);
+	}
+
+private:
+	std::uint64_t x_;
+};
+
 void fill(std::byte *p, std::size_t n, std::uint64_t seed)
 {
 	std::memcpy(p, &seed, sizeof(seed));
-	std::uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
-	for (std::size_t i = sizeof(seed); i < n; ++i) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		p[i] = static_cast<std::byte>(x);
-	}
+	pattern bytes(seed);
+	for (std::size_t i = sizeof(seed); i < n; ++i)
+		p[i] = bytes.next();
 }
 
 [[nodiscard]] bool check(const std::byte *p, std::size_t n)
 {
 	std::uint64_t seed = 0;
 	std::memcpy(&seed, p, sizeof(seed));
-	std::uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
+	pattern bytes(seed);
 	for (std::size_t i = sizeof(seed); i < n; ++i) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		if (p[i] != static_cast<std::byte>(x))
+		if (p[i] != bytes.next())
 			return false;
 	}
 	return true;

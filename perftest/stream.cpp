@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 		}
 		rest.push_back(arg);
 	}
-	auto parsed = ibodp::tools::parse_tool_options(rest);
+	auto parsed = ibodp::tools::parse_tool_options(rest, {.size = 64 * 1024, .iterations = 3});
 	if (auto *err = std::get_if<ibodp::tools::usage_error>(&parsed)) {
 		std::fprintf(stderr, "ibodp_stream: %s\n", err->message.c_str());
 		usage(stderr);
@@ -149,9 +149,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (opt.size == 4096 && std::find(rest.begin(), rest.end(), "-s") == rest.end())
-		opt.size = 64 * 1024;
-	const std::size_t passes = opt.iterations == 1000 ? 3 : opt.iterations;
+	const std::size_t passes = opt.iterations;
 	if (region < opt.size || region % opt.size != 0) {
 		std::fprintf(stderr, "ibodp_stream: --region must be a multiple of -s\n");
 		return 2;

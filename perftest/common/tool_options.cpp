@@ -68,9 +68,10 @@ std::optional<std::size_t> parse_size(std::string_view text)
 	return value << shift;
 }
 
-std::variant<tool_options, usage_error> parse_tool_options(const std::vector<std::string> &args)
+std::variant<tool_options, usage_error> parse_tool_options(const std::vector<std::string> &args,
+                                                           const tool_options &defaults)
 {
-	tool_options opt;
+	tool_options opt = defaults;
 	for (std::size_t i = 0; i < args.size(); ++i) {
 		const std::string &arg = args[i];
 		// Options with a value take it from the next argument or after '='.

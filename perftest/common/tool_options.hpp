@@ -24,12 +24,12 @@ struct tool_options {
 	std::size_t size = 4096;
 	std::size_t iterations = 1000;
 	std::uint16_t port = 18515;
-	std::string host;      ///< empty: server (or loopback)
+	std::string host{};    ///< empty: server (or loopback)
 	bool loopback = false; ///< --loopback: both sides in this process
 	mr_kind mr = mr_kind::odp;
 	bool prefetch = false;
-	std::string json_file; ///< --json FILE
-	std::string csv_file;  ///< --csv FILE
+	std::string json_file{}; ///< --json FILE
+	std::string csv_file{};  ///< --csv FILE
 	bool help = false;
 
 	[[nodiscard]] bool is_server() const { return host.empty() && !loopback; }
@@ -44,9 +44,10 @@ struct usage_error {
 /// perftest's -s; nullopt if malformed or too large.
 [[nodiscard]] std::optional<std::size_t> parse_size(std::string_view text);
 
-/// Parses @p args (without the program name). Never exits or prints.
+/// Parses @p args (without the program name) over @p defaults, which a
+/// tool sets to its own default size and iterations. Never exits or prints.
 [[nodiscard]] std::variant<tool_options, usage_error>
-parse_tool_options(const std::vector<std::string> &args);
+parse_tool_options(const std::vector<std::string> &args, const tool_options &defaults = {});
 
 /// The usage text of the shared options.
 [[nodiscard]] std::string tool_options_usage();

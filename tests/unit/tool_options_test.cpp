@@ -100,4 +100,21 @@ TEST(ToolOptions, ParseSizeAlone)
 	EXPECT_FALSE(ibodp::tools::parse_size("99999999999999999999G"));
 }
 
+// A tool's own defaults hold unless the command line overrides them, in
+// either spelling.
+TEST(ToolOptions, ToolDefaultsAndOverrides)
+{
+	const tool_options defaults{.size = 64 * 1024, .iterations = 3};
+	const auto kept = std::get<tool_options>(parse_tool_options({}, defaults));
+	EXPECT_EQ(kept.size, 64U * 1024);
+	EXPECT_EQ(kept.iterations, 3U);
+	for (const std::vector<std::string> &args :
+	     {std::vector<std::string>{"-s", "4096", "-n", "1000"},
+	      std::vector<std::string>{"--size=4096", "--iters=1000"}}) {
+		const auto set = std::get<tool_options>(parse_tool_options(args, defaults));
+		EXPECT_EQ(set.size, 4096U);
+		EXPECT_EQ(set.iterations, 1000U);
+	}
+}
+
 } // namespace
