@@ -8,16 +8,9 @@ run=$repo/tools/vm/run
 out=${1:-$repo/results/test/host}
 mkdir -p "$out"
 
-check() {
-	local name=$1
-	shift
-	if "$@" >"$out/$name.log" 2>&1; then
-		echo "PASS  host/vm_run/$name"
-	else
-		echo "FAIL  host/vm_run/$name"
-		sed 's/^/      | /' "$out/$name.log" | tail -n 15
-	fi
-}
+suite=vm_run
+# shellcheck source=lib.sh
+. "$repo/tests/host/lib.sh"
 
 # expect_status WANT CMD...: CMD exits with WANT.
 expect_status() {
@@ -34,6 +27,18 @@ unknown_flag() {
 
 bad_rxe() {
 	expect_status 2 "$run" --rxe nonsense -- true 2>/dev/null
+}
+
+bad_kernel() {
+	expect_status 2 "$run" --kernel nonsense -- true 2>/dev/null
+}
+
+# No debug kernel in the cache: status 3 and the command that builds it.
+missing_debug_kernel() {
+	IB_ODP_IMAGE=${IB_ODP_IMAGE:-${IB_ODP_CACHE:-$HOME/.cache/ib_odp}/image} \
+	IB_ODP_CACHE=$out/empty-cache \
+		expect_status 3 "$run" --kernel debug -- true 2>"$out/err" &&
+		grep -q 'tools/image/build-debug-kernel' "$out/err"
 }
 
 missing_image() {
@@ -68,13 +73,24 @@ hugepages_reserved() {
 		sh -c 'grep -q "^HugePages_Total: *8$" /proc/meminfo'
 }
 
+# The guest mounts the results folder at its host path, also under /tmp.
+results_under_tmp() {
+	local dir rc=0
+	dir=$(mktemp -d /tmp/ib_odp-results.XXXXXX)
+	"$run" --rxe none --results "$dir" -- true || rc=$?
+	[ $rc -eq 0 ] && [ "$(cat "$dir/status")" = 0 ] || rc=1
+	rm -rf "$dir"
+	return $rc
+}
+
 logs_saved() {
 	"$run" --results "$out/logs" -- true &&
 		grep -q 'rdma_rxe\|rxe' "$out/logs/dmesg.log" &&
 		[ -s "$out/logs/console.log" ]
 }
 
-for t in unknown_flag bad_rxe missing_image status_propagates timeout_kills \
-	 kernel_warning_fails no_boot_reports_console hugepages_reserved logs_saved; do
+for t in unknown_flag bad_rxe bad_kernel missing_image missing_debug_kernel \
+	 status_propagates timeout_kills kernel_warning_fails \
+	 no_boot_reports_console hugepages_reserved results_under_tmp logs_saved; do
 	check "$t" "$t"
 done

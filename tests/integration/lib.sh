@@ -109,3 +109,94 @@ for expr in sys.argv[2:]:
         sys.exit(f"FAIL: {sys.argv[1]}: not true: {expr}")
 PY
 }
+
+# UCX (trixie's 1.18 in the image's /opt/ucx-trixie, run through
+# tools/vm/guest/ucx-run) on rxe with ODP registration.
+UCX_RUN=$PWD/tools/vm/guest/ucx-run
+
+# ucx_env DEV: the environment (NAME=value words, for env) that makes UCX
+# use DEV with ODP:
+#   UCX_REG_NONBLOCK_MEM_TYPES=host  every registration of host memory is
+#       non-blocking, which UCX maps to ODP; a device without ODP would be
+#       left out of host registrations and the run would fail, not pin;
+#   UCX_TLS=rc_verbs,tcp  RC for data; TCP on DEV's own netdev only as the
+#       auxiliary wire-up transport (UCX's UD wire-up times out on rxe);
+#   UCX_MAX_RNDV_LANES=1  rendezvous on RC alone, never split over TCP;
+#   UCX_RNDV_THRESH=8k  messages of 8 KiB and more go zero-copy from the
+#       application's (ODP-registered) buffers instead of bounce buffers.
+ucx_env() {
+	local netdev
+	netdev=$(cat "/sys/class/infiniband/$1/ports/1/gid_attrs/ndevs/$GID")
+	echo "UCX_NET_DEVICES=$1:1,$netdev UCX_TLS=rc_verbs,tcp UCX_IB_GID_INDEX=$GID" \
+	     "UCX_REG_NONBLOCK_MEM_TYPES=host UCX_MAX_RNDV_LANES=1 UCX_RNDV_THRESH=8k"
+}
+
+# odp_faults: the page faults our ODP layer has served so far (0 on stock,
+# which has no such counter).
+odp_faults() {
+	local files=(/sys/kernel/debug/ib_odp/*/counters)
+	[ -e "${files[0]}" ] || files=()
+	awk '$1 == "faults" { s += $2 } END { print s + 0 }' "${files[@]}" /dev/null
+}
+
+# ucx_pair PORT SERVER_ARGS... -- CLIENT_ARGS...: run a UCX program pair
+# (ARGS start with the program's name: ucx_perftest, io_demo) with
+# ucx_env for each side's device. UCX's test servers serve until they are
+# stopped, so the server is stopped once the client is done; the client
+# gets UCX_CLIENT_TIMEOUT seconds (default 120), and once its output
+# matches UCX_CLIENT_DONE (if set) it may not linger. Returns the client's
+# status (124: timed out). Output in $TEST_OUT/server.log and client.log.
+ucx_pair() {
+	local port=$1 server=() client=() spid rc=0
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do server+=("$1"); shift; done
+	[ $# -gt 0 ] || fail "ucx_pair: no -- before the client command"
+	shift
+	client=("$@")
+	# Without a shell function in between, $! is the server itself.
+	# shellcheck disable=SC2046
+	if [ -n "$SERVER_NS" ]; then
+		ip netns exec "$SERVER_NS" env $(ucx_env "$SERVER_DEV") \
+			"$UCX_RUN" "${server[@]}" >"$TEST_OUT/server.log" 2>&1 &
+	else
+		env $(ucx_env "$SERVER_DEV") \
+			"$UCX_RUN" "${server[@]}" >"$TEST_OUT/server.log" 2>&1 &
+	fi
+	spid=$!
+	wait_listen "$SERVER_NS" "$port" "$spid" 60
+	local ns=() cpid deadline=$(( SECONDS + ${UCX_CLIENT_TIMEOUT:-120} ))
+	[ -z "$CLIENT_NS" ] || ns=(ip netns exec "$CLIENT_NS")
+	: >"$TEST_OUT/client.log"
+	# shellcheck disable=SC2046
+	"${ns[@]}" env $(ucx_env "$CLIENT_DEV") "$UCX_RUN" "${client[@]}" \
+		>"$TEST_OUT/client.log" 2>&1 &
+	cpid=$!
+	# A client that waits for data that never lands (stock rxe) is
+	# stopped at the deadline (124); one that has printed UCX_CLIENT_DONE
+	# has its result and is stopped if it lingers in UCX's teardown (0).
+	while kill -0 "$cpid" 2>/dev/null; do
+		if [ -n "${UCX_CLIENT_DONE-}" ] &&
+		   grep -Eq "$UCX_CLIENT_DONE" "$TEST_OUT/client.log"; then
+			sleep 1
+			kill -0 "$cpid" 2>/dev/null || break
+			echo "${client[0]}: result printed, stopped in teardown" >&2
+			kill "$cpid"; rc=stopped; break
+		fi
+		if [ $SECONDS -ge $deadline ]; then
+			kill "$cpid"; rc=124; break
+		fi
+		sleep 0.2
+	done
+	if [ "$rc" = stopped ]; then
+		wait "$cpid" 2>/dev/null; rc=0
+	elif [ "$rc" = 0 ]; then
+		wait "$cpid" || rc=$?
+	else
+		wait "$cpid" 2>/dev/null
+	fi
+	kill "$spid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
+	[ $rc -eq 0 ] && return 0
+	echo "${client[0]} client exited $rc: $(grep -m1 -E 'Assertion|Fatal|ERROR' "$TEST_OUT/client.log" || tail -n 3 "$TEST_OUT/client.log")" >&2
+	return "$rc"
+}

@@ -53,29 +53,20 @@ image_var() {
 	(. "$f" && eval "printf '%s\n' \"\${$1}\"")
 }
 
+# Directories besides the repository that in_image bind-mounts at their own
+# paths (the debug kernel's tree lives in the cache, outside the repo).
+IN_IMAGE_BINDS=()
+
 # in_image CMD...: run CMD chrooted in the test image with /proc, /sys and
-# /dev mounted (objtool and cmake need them) and the repository
-# bind-mounted at its own absolute path, so paths are the same on the host,
-# in the chroot and in the guest. The mounts are undone however CMD ends.
+# /dev mounted (objtool and cmake need them) and the repository (and
+# IN_IMAGE_BINDS) bind-mounted at its own absolute path, so paths are the
+# same on the host, in the chroot and in the guest. The mounts live in a
+# mount namespace of their own: they vanish when CMD ends, and several
+# in_image commands can run at once (a debug-kernel build beside the tests).
 in_image() {
 	local root=$IB_ODP_IMAGE/rootfs
 	[ -d "$root/usr" ] || die "no test image at $IB_ODP_IMAGE; build it with: tools/image/build"
-	(
-		unmount_all() {
-			umount -lR "$root/dev" "$root/sys" 2>/dev/null
-			umount -l "$root/proc" "$root$IB_ODP_ROOT" 2>/dev/null
-			return 0
-		}
-		trap unmount_all EXIT
-		mkdir -p "$root$IB_ODP_ROOT"
-		mount --bind "$IB_ODP_ROOT" "$root$IB_ODP_ROOT"
-		mount -t proc proc "$root/proc"
-		mount --rbind /sys "$root/sys"
-		mount --make-rslave "$root/sys"
-		mount --rbind /dev "$root/dev"
-		mount --make-rslave "$root/dev"
-		chroot "$root" /usr/bin/env -i \
-			PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-			"$@"
-	)
+	unshare --mount --propagation private -- \
+		"$IB_ODP_ROOT/tools/lib/chroot-image" "$root" \
+		"$IB_ODP_ROOT" "${IN_IMAGE_BINDS[@]}" -- "$@"
 }

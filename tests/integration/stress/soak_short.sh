@@ -12,12 +12,15 @@ run_pair "$port" \
 	"$BIN/perftest/ibodp_soak" -d "$SERVER_DEV" -x "$GID" -p "$port" --seconds 20 -- \
 	"$BIN/perftest/ibodp_soak" -d "$CLIENT_DEV" -x "$GID" -p "$port" --seconds 20 \
 	--json "$TEST_OUT/pair.json" "$SERVER_IP"
+# Every operation ran and both sides were churned; how much of each depends
+# on the kernel's speed (the debug kernel does a fraction), so no counts.
 check_json "$TEST_OUT/pair.json" 'd["mismatches"] == 0' 'd["errors"] == 0' \
-	'd["operations"] > 100' 'd["received"] > 10' 'sum(d["churn"].values()) > 100'
+	'sorted(k for k, v in d["ops"].items() if v > 0) == ["cmp_swap", "fetch_add", "read", "send", "write"]' \
+	'd["received"] > 0' '"fork" in d["churn"] and "fork" in d["peer_churn"]'
 if [ -z "$SERVER_NS" ]; then
 	"$BIN/perftest/ibodp_soak" -d "$IB_ODP_DEV" -x "$GID" --loopback --seconds 20 \
 		--json "$TEST_OUT/loopback.json" > "$TEST_OUT/loopback.txt" ||
 		fail "loopback soak failed: $(tail -n 20 "$TEST_OUT/loopback.txt")"
 	check_json "$TEST_OUT/loopback.json" 'd["mismatches"] == 0' 'd["errors"] == 0' \
-		'd["ops"].get("fetch_add", 0) > 10' '"dontneed" in d["churn"]'
+		'd["ops"].get("fetch_add", 0) > 0' '"dontneed" in d["churn"]'
 fi
