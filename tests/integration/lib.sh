@@ -147,28 +147,26 @@ odp_faults() {
 # matches UCX_CLIENT_DONE (if set) it may not linger. Returns the client's
 # status (124: timed out). Output in $TEST_OUT/server.log and client.log.
 ucx_pair() {
-	local port=$1 server=() client=() spid rc=0
+	local port=$1 server=() client=() spid cpid rc=0 stopped=0 status=0
+	local deadline=$(( SECONDS + ${UCX_CLIENT_TIMEOUT:-120} ))
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do server+=("$1"); shift; done
 	[ $# -gt 0 ] || fail "ucx_pair: no -- before the client command"
 	shift
 	client=("$@")
-	# Without a shell function in between, $! is the server itself.
+	# ip netns exec (or nothing) as a prefix rather than in_ns: without a
+	# shell function in between, $! is the program itself.
+	local server_ns=() client_ns=()
+	[ -z "$SERVER_NS" ] || server_ns=(ip netns exec "$SERVER_NS")
+	[ -z "$CLIENT_NS" ] || client_ns=(ip netns exec "$CLIENT_NS")
 	# shellcheck disable=SC2046
-	if [ -n "$SERVER_NS" ]; then
-		ip netns exec "$SERVER_NS" env $(ucx_env "$SERVER_DEV") \
-			"$UCX_RUN" "${server[@]}" >"$TEST_OUT/server.log" 2>&1 &
-	else
-		env $(ucx_env "$SERVER_DEV") \
-			"$UCX_RUN" "${server[@]}" >"$TEST_OUT/server.log" 2>&1 &
-	fi
+	"${server_ns[@]}" env $(ucx_env "$SERVER_DEV") "$UCX_RUN" "${server[@]}" \
+		>"$TEST_OUT/server.log" 2>&1 &
 	spid=$!
 	wait_listen "$SERVER_NS" "$port" "$spid" 60
-	local ns=() cpid deadline=$(( SECONDS + ${UCX_CLIENT_TIMEOUT:-120} ))
-	[ -z "$CLIENT_NS" ] || ns=(ip netns exec "$CLIENT_NS")
 	: >"$TEST_OUT/client.log"
 	# shellcheck disable=SC2046
-	"${ns[@]}" env $(ucx_env "$CLIENT_DEV") "$UCX_RUN" "${client[@]}" \
+	"${client_ns[@]}" env $(ucx_env "$CLIENT_DEV") "$UCX_RUN" "${client[@]}" \
 		>"$TEST_OUT/client.log" 2>&1 &
 	cpid=$!
 	# A client that waits for data that never lands (stock rxe) is
@@ -180,20 +178,15 @@ ucx_pair() {
 			sleep 1
 			kill -0 "$cpid" 2>/dev/null || break
 			echo "${client[0]}: result printed, stopped in teardown" >&2
-			kill "$cpid"; rc=stopped; break
+			kill "$cpid"; stopped=1; break
 		fi
 		if [ $SECONDS -ge $deadline ]; then
-			kill "$cpid"; rc=124; break
+			kill "$cpid"; stopped=1 rc=124; break
 		fi
 		sleep 0.2
 	done
-	if [ "$rc" = stopped ]; then
-		wait "$cpid" 2>/dev/null; rc=0
-	elif [ "$rc" = 0 ]; then
-		wait "$cpid" || rc=$?
-	else
-		wait "$cpid" 2>/dev/null
-	fi
+	wait "$cpid" 2>/dev/null || status=$?
+	[ $stopped -eq 1 ] || rc=$status
 	kill "$spid" 2>/dev/null || true
 	wait "$spid" 2>/dev/null || true
 	[ $rc -eq 0 ] && return 0
