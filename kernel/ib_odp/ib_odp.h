@@ -43,6 +43,8 @@ struct page;
  * @pages_invalidated: pages dropped from the mirror by invalidations
  * @collisions: faults retried because an invalidation raced with them
  * @fault_errors: faults that failed (no mapping, no permission, timeout)
+ * @fault_timeouts: the faults of @fault_errors that timed out, colliding
+ *	with invalidations for fault_timeout_ms without progress
  * @prefetches: prefetch requests served
  * @children_created: child regions created by implicit regions
  * @children_removed: child regions removed (unmapped or at deregistration)
@@ -54,6 +56,7 @@ struct ib_odp_stats {
 	atomic64_t pages_invalidated;
 	atomic64_t collisions;
 	atomic64_t fault_errors;
+	atomic64_t fault_timeouts;
 	atomic64_t prefetches;
 	atomic64_t children_created;
 	atomic64_t children_removed;

@@ -23,6 +23,8 @@ static void ib_odp_show_stats(struct seq_file *m, const struct ib_odp_stats *s,
 	seq_printf(m, "collisions%s%lld\n", sep, atomic64_read(&s->collisions));
 	seq_printf(m, "fault_errors%s%lld\n", sep,
 		   atomic64_read(&s->fault_errors));
+	seq_printf(m, "fault_timeouts%s%lld\n", sep,
+		   atomic64_read(&s->fault_timeouts));
 	seq_printf(m, "prefetches%s%lld\n", sep, atomic64_read(&s->prefetches));
 }
 

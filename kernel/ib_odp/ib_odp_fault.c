@@ -31,6 +31,22 @@ module_param(fault_around_pages, uint, 0644);
 MODULE_PARM_DESC(fault_around_pages,
 		 "pages mapped around a fault, power of two up to 512 (1: off)");
 
+/*
+ * How long a fault may go without progress while invalidations keep
+ * colliding with it, before it fails with -EBUSY: a guard against livelock,
+ * not a latency target. The default is HMM's. A kernel built with KASAN and
+ * lockdep runs the mm many times slower and needs a longer guard.
+ */
+static unsigned int fault_timeout_ms = HMM_RANGE_DEFAULT_TIMEOUT;
+module_param(fault_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(fault_timeout_ms,
+		 "ms a fault may retry without progress before -EBUSY (default 1000)");
+
+static unsigned long ib_odp_fault_deadline(void)
+{
+	return jiffies + msecs_to_jiffies(max(READ_ONCE(fault_timeout_ms), 1U));
+}
+
 static unsigned long ib_odp_hmm_pfn(unsigned long hmm_pfn)
 {
 	return hmm_pfn & ~HMM_PFN_FLAGS;
@@ -262,12 +278,15 @@ static int ib_odp_fault_chunk(struct ib_odp_region *region,
 	return ret;
 }
 
-/* Fault every chunk of [start, end) that the mirror lacks; unlocked. */
+/*
+ * Fault every chunk of [start, end) that the mirror lacks; unlocked. The
+ * deadline restarts after every chunk mirrored, so a long range under
+ * steady invalidation fails only when one chunk cannot get through.
+ */
 static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		       unsigned long end, unsigned int flags, bool lock_at_end)
 {
-	unsigned long deadline = jiffies +
-				 msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	unsigned long deadline = ib_odp_fault_deadline();
 	bool write = flags & IB_ODP_FAULT_WRITE;
 	unsigned long *pfns = NULL;
 	unsigned long missing;
@@ -296,6 +315,7 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 					 deadline);
 		if (ret)
 			break;
+		deadline = ib_odp_fault_deadline();
 		/* A snapshot maps what is there; it never waits for more. */
 		if (flags & IB_ODP_FAULT_SNAPSHOT)
 			start = min(end, missing +
@@ -306,6 +326,9 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 	kvfree(pfns);
 	if (ret)
 		ib_odp_count(region, fault_errors, 1);
+	/* Every -EBUSY of a fault is retried until the deadline. */
+	if (ret == -EBUSY)
+		ib_odp_count(region, fault_timeouts, 1);
 	return ret;
 }
 
@@ -317,7 +340,8 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
  * @flags: IB_ODP_FAULT_WRITE if the driver will write the range
  *
  * Faults in the pages of the range that the mirror lacks, retrying when an
- * invalidation races with the fault (bounded by HMM_RANGE_DEFAULT_TIMEOUT),
+ * invalidation races with the fault (for at most fault_timeout_ms without
+ * progress),
  * and returns with region->lock held and every page of the range in the
  * mirror. Invalidations of the region wait until ib_odp_unlock().
  *

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 // The error paths of our layer, made to fail on purpose through its
 // fault-injection module parameters (ours only; stock has none): a failed
-// allocation, a failed fault and faults interrupted as if by an
-// invalidation. Each must fail cleanly (an errno or an error completion),
-// be counted, leave no region behind and let the next operation work.
+// allocation, a failed fault, faults interrupted as if by an invalidation
+// and a fault interrupted until it times out. Each must fail cleanly (an
+// errno or an error completion), be counted, leave no region behind and
+// let the next operation work.
 
 #include "fixture.hpp"
 
@@ -21,24 +22,42 @@ namespace
 constexpr int rw = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 constexpr std::uint32_t message = 5000;
 
-// Sets an ib_odp module parameter for the lifetime of the object.
-class injection
+// Sets an ib_odp module parameter for the lifetime of the object, then
+// puts back the value it had.
+class module_parameter
 {
 public:
-	injection(std::string name, unsigned every) : name_(std::move(name)) { set(every); }
-	injection(const injection &) = delete;
-	injection &operator=(const injection &) = delete;
-	~injection() { set(0); }
+	module_parameter(std::string name, unsigned value) : name_(std::move(name)), old_(read())
+	{
+		write(std::to_string(value));
+	}
+	module_parameter(const module_parameter &) = delete;
+	module_parameter &operator=(const module_parameter &) = delete;
+	~module_parameter()
+	{
+		std::ofstream f(path());
+		f << old_ << "\n"; // never throws: a failed restore shows in the next test
+	}
 
 private:
-	void set(unsigned every) const
+	[[nodiscard]] std::string path() const { return "/sys/module/ib_odp/parameters/" + name_; }
+	[[nodiscard]] std::string read() const
 	{
-		std::ofstream f("/sys/module/ib_odp/parameters/" + name_);
-		f << every << "\n";
+		std::ifstream f(path());
+		std::string value;
+		if (!(f >> value))
+			throw error("read " + name_, EIO);
+		return value;
+	}
+	void write(const std::string &value) const
+	{
+		std::ofstream f(path());
+		f << value << "\n";
 		if (!f.flush())
 			throw error("write " + name_, EIO);
 	}
 	std::string name_;
+	std::string old_;
 };
 
 #define REQUIRE_OURS()                                                                             \
@@ -66,6 +85,17 @@ struct pinned_to_odp {
 	{
 		return pattern_mismatch(dst.data() + 300, message, seed) == message;
 	}
+	// After a write whose fault failed: nothing was written, and once the
+	// QP is reconnected the next write (pattern @p seed) lands.
+	void expect_untouched_then_recovers(unsigned seed)
+	{
+		EXPECT_EQ(value_mismatch(dst.data(), dst.size(), std::byte{0}), dst.size())
+		        << "a failed fault wrote something";
+		qp.reconnect();
+		const completion wc = write(seed);
+		ASSERT_TRUE(wc.ok()) << wc.status_name();
+		EXPECT_TRUE(landed(seed));
+	}
 };
 
 long long counter(const char *name)
@@ -80,7 +110,7 @@ TEST(OdpFaultInjection, FailedAllocationRefusesTheRegistration)
 	auto buf = mapping::anonymous(4 * page_size);
 	const auto regions = count_odp_regions(test_env::get().dev);
 	{
-		const injection fail("inject_alloc_every", 1);
+		const module_parameter fail("inject_alloc_every", 1);
 		try {
 			const memory_region mr(qp.pd, buf.data(), buf.size(), rw, mr_kind::odp);
 			ADD_FAILURE() << "registered although the allocation failed";
@@ -104,17 +134,12 @@ TEST(OdpFaultInjection, FailedFaultGivesAnErrorCompletionAndRecovers)
 	pinned_to_odp t;
 	const long long errors = counter("fault_errors");
 	{
-		const injection fail("inject_fault_every", 1);
+		const module_parameter fail("inject_fault_every", 1);
 		const completion wc = t.write(2);
 		EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc.status_name();
 	}
 	EXPECT_GT(counter("fault_errors"), errors);
-	EXPECT_EQ(value_mismatch(t.dst.data(), t.dst.size(), std::byte{0}), t.dst.size())
-	        << "a failed fault wrote something";
-	t.qp.reconnect();
-	const completion wc = t.write(3);
-	ASSERT_TRUE(wc.ok()) << wc.status_name();
-	EXPECT_TRUE(t.landed(3));
+	t.expect_untouched_then_recovers(3);
 }
 
 TEST(OdpFaultInjection, InterruptedFaultsAreRetried)
@@ -122,7 +147,7 @@ TEST(OdpFaultInjection, InterruptedFaultsAreRetried)
 	REQUIRE_OURS();
 	pinned_to_odp t;
 	const long long collisions = counter("collisions");
-	const injection interrupt("inject_busy_every", 2);
+	const module_parameter interrupt("inject_busy_every", 2);
 	for (unsigned i = 0; i < 10; ++i) {
 		advise(t.dst.data(), t.dst.size(), MADV_DONTNEED);
 		const completion wc = t.write(10 + i);
@@ -130,6 +155,24 @@ TEST(OdpFaultInjection, InterruptedFaultsAreRetried)
 		ASSERT_TRUE(t.landed(10 + i)) << "iteration " << i;
 	}
 	EXPECT_GE(counter("collisions") - collisions, 5);
+}
+
+// A fault that collides with invalidations on every try gives up after
+// fault_timeout_ms without progress: an error completion, counted as a
+// timeout, and the next fault works again.
+TEST(OdpFaultInjection, FaultWithoutProgressTimesOut)
+{
+	REQUIRE_OURS();
+	pinned_to_odp t;
+	const long long timeouts = counter("fault_timeouts");
+	{
+		const module_parameter timeout("fault_timeout_ms", 50);
+		const module_parameter interrupt("inject_busy_every", 1);
+		const completion wc = t.write(4);
+		EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc.status_name();
+	}
+	EXPECT_EQ(counter("fault_timeouts") - timeouts, 1);
+	t.expect_untouched_then_recovers(5);
 }
 
 } // namespace
