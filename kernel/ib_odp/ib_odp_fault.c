@@ -4,6 +4,8 @@
  * giving drivers locked access to it. The lock order is described at the
  * top of ib_odp_region.c.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/hmm.h>
 #include <linux/highmem.h>
 #include <linux/jiffies.h>
@@ -324,8 +326,11 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 			break;
 	}
 	kvfree(pfns);
-	if (ret)
+	if (ret) {
 		ib_odp_count(region, fault_errors, 1);
+		pr_debug("fault of [%#lx, %#lx) flags %#x failed: %d\n",
+			 start, end, flags, ret);
+	}
 	/* Every -EBUSY of a fault is retried until the deadline. */
 	if (ret == -EBUSY)
 		ib_odp_count(region, fault_timeouts, 1);

@@ -31,10 +31,12 @@ load_rxe() {
 		for dep in $(modinfo -F depends rdma_rxe | tr , ' '); do
 			modprobe "$dep" || fail "modprobe $dep failed"
 		done
-		# The debug kernel runs the mm about nine times slower: its
-		# faults get ten times the livelock guard (docs/odp-layer.md).
-		local params=()
-		[ "${KERNEL:-image}" != debug ] || params=(fault_timeout_ms=10000)
+		# dyndbg: a failed fault logs its range and errno, so a test
+		# log tells why. The debug kernel runs the mm about nine times
+		# slower: its faults get ten times the livelock guard
+		# (docs/odp-layer.md).
+		local params=(dyndbg=+p)
+		[ "${KERNEL:-image}" != debug ] || params+=(fault_timeout_ms=10000)
 		insmod "$2/ib_odp.ko" "${params[@]}" || fail "insmod ib_odp.ko failed"
 		insmod "$2/rxe/rdma_rxe.ko" || fail "insmod our rdma_rxe.ko failed"
 		;;
