@@ -328,12 +328,12 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 	kvfree(pfns);
 	if (ret) {
 		ib_odp_count(region, fault_errors, 1);
+		/* Every -EBUSY of a fault is retried until the deadline. */
+		if (ret == -EBUSY)
+			ib_odp_count(region, fault_timeouts, 1);
 		pr_debug("fault of [%#lx, %#lx) flags %#x failed: %d\n",
 			 start, end, flags, ret);
 	}
-	/* Every -EBUSY of a fault is retried until the deadline. */
-	if (ret == -EBUSY)
-		ib_odp_count(region, fault_timeouts, 1);
 	return ret;
 }
 
@@ -346,9 +346,8 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
  *
  * Faults in the pages of the range that the mirror lacks, retrying when an
  * invalidation races with the fault (for at most fault_timeout_ms without
- * progress),
- * and returns with region->lock held and every page of the range in the
- * mirror. Invalidations of the region wait until ib_odp_unlock().
+ * progress), and returns with region->lock held and every page of the range
+ * in the mirror. Invalidations of the region wait until ib_odp_unlock().
  *
  * Context: process context, may sleep; takes the mmap lock of the region's
  * mm for reading. Must not be called with region->lock held.
