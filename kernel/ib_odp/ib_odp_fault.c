@@ -44,6 +44,13 @@ module_param(fault_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(fault_timeout_ms,
 		 "ms a fault may retry without progress before -EBUSY (default 1000)");
 
+/*
+ * Collisions a fault must also have had before it times out: time alone
+ * is no proof of livelock, as jiffies jump when a virtual machine's vCPU
+ * is descheduled, and then a fault that collided once would fail.
+ */
+#define IB_ODP_FAULT_MIN_COLLISIONS	8
+
 static unsigned long ib_odp_fault_deadline(void)
 {
 	return jiffies + msecs_to_jiffies(max(READ_ONCE(fault_timeout_ms), 1U));
@@ -173,11 +180,67 @@ static int ib_odp_store_locked(struct ib_odp_region *region,
 }
 
 /*
- * Fault [start, end) (at most IB_ODP_FAULT_CHUNK pages) and mirror it.
- * Retries while invalidations collide with the fault, until @deadline.
- * The mirror is updated under region->lock only if no invalidation ran
- * since the fault started; xarray nodes are allocated without the lock,
- * because the invalidate callback takes it from reclaim.
+ * hmm_range_fault(), with an -EFAULT that an invalidation raced with turned
+ * into -EBUSY: the walk is lockless, so it may have met page tables in the
+ * middle of a change (a huge page being split) and the error may not hold
+ * once the change is done. A retry decides.
+ */
+static int ib_odp_hmm_fault(struct ib_odp_region *region,
+			    struct hmm_range *range)
+{
+	int ret = hmm_range_fault(range);
+
+	if (ret == -EFAULT &&
+	    mmu_interval_check_retry(&region->notifier, range->notifier_seq))
+		ret = -EBUSY;
+	return ret;
+}
+
+/*
+ * One attempt to fault @range and mirror it: -EBUSY when an invalidation
+ * collided with it. The mirror is updated under region->lock only if no
+ * invalidation ran since the attempt began; xarray nodes are allocated
+ * without the lock, because the invalidate callback takes it from reclaim.
+ */
+static int ib_odp_fault_once(struct ib_odp_region *region,
+			     struct hmm_range *range, struct xa_state *xas,
+			     unsigned long *added)
+{
+	struct mm_struct *mm = region->notifier.mm;
+	unsigned long stored;
+	int ret;
+
+	range->notifier_seq = mmu_interval_read_begin(&region->notifier);
+	mmap_read_lock(mm);
+	if (ib_odp_inject(IB_ODP_INJECT_FAULT))
+		ret = -EFAULT;
+	else if (ib_odp_inject(IB_ODP_INJECT_BUSY))
+		ret = -EBUSY;
+	else
+		ret = ib_odp_hmm_fault(region, range);
+	mmap_read_unlock(mm);
+	if (ret)
+		return ret;
+	do {
+		stored = 0;
+		mutex_lock(&region->lock);
+		if (mmu_interval_read_retry(&region->notifier,
+					    range->notifier_seq)) {
+			mutex_unlock(&region->lock);
+			return -EBUSY;
+		}
+		ret = ib_odp_store_locked(region, range, xas, &stored);
+		region->npages += stored;
+		*added += stored;
+		mutex_unlock(&region->lock);
+	} while (ret == -ENOMEM && xas_nomem(xas, GFP_KERNEL));
+	return ret;
+}
+
+/*
+ * Fault [start, end) (at most IB_ODP_FAULT_CHUNK pages) and mirror it,
+ * retrying while invalidations collide with the fault, until @deadline
+ * has passed and it collided IB_ODP_FAULT_MIN_COLLISIONS times.
  */
 static int ib_odp_fault_range(struct ib_odp_region *region,
 			      unsigned long start, unsigned long end,
@@ -192,6 +255,7 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		.end = end,
 		.hmm_pfns = pfns,
 	};
+	unsigned int collided = 0;
 	unsigned long added = 0;
 	int ret;
 
@@ -203,43 +267,20 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 	/* The owning process may be exiting: then there is nothing to map. */
 	if (!mmget_not_zero(mm))
 		return -EFAULT;
-again:
-	if (time_after(jiffies, deadline)) {
-		ret = -EBUSY;
-		goto out;
-	}
-	range.notifier_seq = mmu_interval_read_begin(&region->notifier);
-	mmap_read_lock(mm);
-	if (ib_odp_inject(IB_ODP_INJECT_FAULT))
-		ret = -EFAULT;
-	else if (ib_odp_inject(IB_ODP_INJECT_BUSY))
-		ret = -EBUSY;
-	else
-		ret = hmm_range_fault(&range);
-	mmap_read_unlock(mm);
-	if (ret == -EBUSY) {
+	for (;;) {
+		ret = ib_odp_fault_once(region, &range, &xas, &added);
+		if (ret != -EBUSY)
+			break;
 		ib_odp_count(region, collisions, 1);
-		goto again;
+		if (++collided >= IB_ODP_FAULT_MIN_COLLISIONS &&
+		    time_after(jiffies, deadline))
+			break;
+		cond_resched();
 	}
-	if (ret)
-		goto out;
-store:
-	mutex_lock(&region->lock);
-	if (mmu_interval_read_retry(&region->notifier, range.notifier_seq)) {
-		mutex_unlock(&region->lock);
-		ib_odp_count(region, collisions, 1);
-		goto again;
-	}
-	ret = ib_odp_store_locked(region, &range, &xas, &added);
-	region->npages += added;
-	mutex_unlock(&region->lock);
-	if (ret == -ENOMEM && xas_nomem(&xas, GFP_KERNEL))
-		goto store;
 	if (!ret) {
 		ib_odp_count(region, faults, 1);
 		ib_odp_count(region, pages_faulted, added);
 	}
-out:
 	xas_destroy(&xas);
 	mmput(mm);
 	return ret;
@@ -345,9 +386,10 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
  * @flags: IB_ODP_FAULT_WRITE if the driver will write the range
  *
  * Faults in the pages of the range that the mirror lacks, retrying when an
- * invalidation races with the fault (for at most fault_timeout_ms without
- * progress), and returns with region->lock held and every page of the range
- * in the mirror. Invalidations of the region wait until ib_odp_unlock().
+ * invalidation races with the fault (until it has gone fault_timeout_ms
+ * without progress and collided 8 times), and returns with region->lock
+ * held and every page of the range in the mirror. Invalidations of the
+ * region wait until ib_odp_unlock().
  *
  * Context: process context, may sleep; takes the mmap lock of the region's
  * mm for reading. Must not be called with region->lock held.
