@@ -43,8 +43,8 @@ struct page;
  * @pages_invalidated: pages dropped from the mirror by invalidations
  * @collisions: faults retried because an invalidation raced with them
  * @fault_errors: faults that failed (no mapping, no permission, timeout)
- * @fault_timeouts: the faults of @fault_errors that timed out, colliding
- *	with invalidations for fault_timeout_ms without progress
+ * @fault_timeouts: the faults of @fault_errors that timed out: no progress
+ *	for fault_timeout_ms and at least 8 collisions with invalidations
  * @prefetches: prefetch requests served
  * @children_created: child regions created by implicit regions
  * @children_removed: child regions removed (unmapped or at deregistration)

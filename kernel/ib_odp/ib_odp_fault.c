@@ -369,7 +369,7 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 	kvfree(pfns);
 	if (ret) {
 		ib_odp_count(region, fault_errors, 1);
-		/* Every -EBUSY of a fault is retried until the deadline. */
+		/* A fault returns -EBUSY only when it timed out. */
 		if (ret == -EBUSY)
 			ib_odp_count(region, fault_timeouts, 1);
 		pr_debug("fault of [%#lx, %#lx) flags %#x failed: %d\n",
