@@ -233,9 +233,17 @@ class churner
 {
 public:
 	churner(slot_buffer &buf, bool destructive, std::function<void(std::size_t)> zeroed)
-	    : buf_(buf), destructive_(destructive), zeroed_(std::move(zeroed))
+	    : buf_(buf), destructive_(destructive), zeroed_(std::move(zeroed)),
+	      away_(reserve(buf.slot_size()))
 	{
 		madvise(buf_.data(), buf_.length(), MADV_MERGEABLE); // KSM, where enabled
+	}
+	churner(const churner &) = delete;
+	churner &operator=(const churner &) = delete;
+	~churner()
+	{
+		if (away_)
+			munmap(away_, buf_.slot_size());
 	}
 	void run(const std::atomic<bool> &stop)
 	{
@@ -308,21 +316,37 @@ private:
 			              : -1);
 			break;
 		default:
-			count("mremap", remap_away_and_back(p, n));
+			count("mremap", remap_away_and_back(s, p, n));
 			break;
 		}
 	}
-	// Moves the slot's pages to a fresh address and back again.
-	static int remap_away_and_back(std::byte *p, std::size_t n)
+	// An inaccessible range of @p n bytes for remap_away_and_back(), or
+	// nullptr.
+	static std::byte *reserve(std::size_t n, void *at = nullptr)
 	{
-		void *away = mmap(nullptr, n, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (away == MAP_FAILED)
+		void *p = mmap(at, n, PROT_NONE,
+		               MAP_PRIVATE | MAP_ANONYMOUS | (at ? MAP_FIXED_NOREPLACE : 0), -1, 0);
+		return p == MAP_FAILED || (at && p != at) ? nullptr : static_cast<std::byte *>(p);
+	}
+	// Moves slot @p s's pages to this churner's reserved range and back,
+	// then reserves that range again. The range is chosen once, before any
+	// churn: an address the kernel picked now could be the hole that the
+	// other churner of a loopback run has just made in its buffer, and the
+	// two would then move each other's slots. 0, or -1 when refused.
+	int remap_away_and_back(std::size_t s, std::byte *p, std::size_t n)
+	{
+		if (!away_ || mremap(p, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, away_) == MAP_FAILED)
 			return -1;
-		if (mremap(p, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, away) == MAP_FAILED) {
-			munmap(away, n);
+		if (mremap(away_, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, p) == MAP_FAILED) {
+			// Never leave a hole in the buffer: the pages stay away (that
+			// mapping is the reservation now) and the slot starts afresh.
+			mmap(p, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			     -1, 0);
+			zeroed_(s);
 			return -1;
 		}
-		return mremap(away, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, p) == MAP_FAILED ? -1 : 0;
+		away_ = reserve(n, away_);
+		return 0;
 	}
 	void fork_once()
 	{
@@ -352,6 +376,7 @@ private:
 	std::function<void(std::size_t)> zeroed_;
 	tally done_;
 	std::chrono::steady_clock::time_point next_compaction_;
+	std::byte *away_; ///< reserved range that mremap churn moves a slot to
 };
 
 // What the requester found.
