@@ -180,6 +180,23 @@ static int ib_odp_store_locked(struct ib_odp_region *region,
 }
 
 /*
+ * hmm_range_fault(), with an -EFAULT that an invalidation raced with turned
+ * into -EBUSY: the walk is lockless, so it may have met page tables in the
+ * middle of a change (a huge page being split) and the error may not hold
+ * once the change is done. A retry decides.
+ */
+static int ib_odp_hmm_fault(struct ib_odp_region *region,
+			    struct hmm_range *range)
+{
+	int ret = hmm_range_fault(range);
+
+	if (ret == -EFAULT &&
+	    mmu_interval_check_retry(&region->notifier, range->notifier_seq))
+		ret = -EBUSY;
+	return ret;
+}
+
+/*
  * One attempt to fault @range and mirror it: -EBUSY when an invalidation
  * collided with it. The mirror is updated under region->lock only if no
  * invalidation ran since the attempt began; xarray nodes are allocated
@@ -200,7 +217,7 @@ static int ib_odp_fault_once(struct ib_odp_region *region,
 	else if (ib_odp_inject(IB_ODP_INJECT_BUSY))
 		ret = -EBUSY;
 	else
-		ret = hmm_range_fault(range);
+		ret = ib_odp_hmm_fault(region, range);
 	mmap_read_unlock(mm);
 	if (ret)
 		return ret;
