@@ -11,6 +11,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <random>
 #include <vector>
 
@@ -64,6 +65,24 @@ void summarize_samples(benchmark::State &state)
 }
 BENCHMARK(summarize_samples)->Arg(1000)->Arg(100000);
 
+void usage()
+{
+	std::printf("Usage: ibodp_micro [--benchmark_OPTION=VALUE...]\n"
+	            "Microbenchmarks of the library and the tools (no RDMA device needed).\n"
+	            "Exit status: 0, 2 for bad options. Google Benchmark's options:\n\n");
+	benchmark::PrintDefaultHelp();
+}
+
 } // namespace
 
-BENCHMARK_MAIN();
+// BENCHMARK_MAIN() with the tools' contract: --help names the tool, an
+// unknown option exits 2.
+int main(int argc, char **argv)
+{
+	benchmark::Initialize(&argc, argv, usage);
+	if (benchmark::ReportUnrecognizedArguments(argc, argv))
+		return 2;
+	benchmark::RunSpecifiedBenchmarks();
+	benchmark::Shutdown();
+	return 0;
+}

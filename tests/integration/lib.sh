@@ -144,8 +144,11 @@ odp_faults() {
 # ucx_env for each side's device. UCX's test servers serve until they are
 # stopped, so the server is stopped once the client is done; the client
 # gets UCX_CLIENT_TIMEOUT seconds (default 120), and once its output
-# matches UCX_CLIENT_DONE (if set) it may not linger. Returns the client's
-# status (124: timed out). Output in $TEST_OUT/server.log and client.log.
+# matches UCX_CLIENT_DONE (if set) it may not linger. Once either side's
+# output matches UCX_STOP_ON (if set: a verdict such as corrupt data that
+# the client would otherwise retry until its deadline) the client is
+# stopped with status 1. Returns the client's status (124: timed out).
+# Output in $TEST_OUT/server.log and client.log.
 ucx_pair() {
 	local port=$1 server=() client=() spid cpid rc=0 stopped=0 status=0
 	local deadline=$(( SECONDS + ${UCX_CLIENT_TIMEOUT:-120} ))
@@ -179,6 +182,11 @@ ucx_pair() {
 			kill -0 "$cpid" 2>/dev/null || break
 			echo "${client[0]}: result printed, stopped in teardown" >&2
 			kill "$cpid"; stopped=1; break
+		fi
+		if [ -n "${UCX_STOP_ON-}" ] && grep -Eq "$UCX_STOP_ON" \
+			"$TEST_OUT/client.log" "$TEST_OUT/server.log"; then
+			echo "${client[0]}: stopped: the output shows '$UCX_STOP_ON'" >&2
+			kill "$cpid"; stopped=1 rc=1; break
 		fi
 		if [ $SECONDS -ge $deadline ]; then
 			kill "$cpid"; stopped=1 rc=124; break

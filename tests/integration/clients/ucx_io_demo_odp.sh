@@ -13,6 +13,9 @@ port=18752
 sizes=262144:1048576
 before=$(odp_faults)
 rc=0
+# A corrupt word is the verdict: without this the client reconnects to the
+# server that dropped it until its deadline.
+export UCX_STOP_ON='data corruption|expected: segment'
 ucx_pair "$port" io_demo -q -p "$port" -d "$sizes" -- \
 	io_demo -q -p "$port" -d "$sizes" -o read,write -i 200 "$SERVER_IP" || rc=$?
 

@@ -14,7 +14,10 @@ if [ -z "$(stat odp_page_faults)" ]; then
 	exit 77
 fi
 declare -A before
-for n in "${names[@]}"; do before[$n]=$(stat "$n"); done
+for n in "${names[@]}"; do
+	before[$n]=$(stat "$n")
+	[ -n "${before[$n]}" ] || fail "$n is not listed"
+done
 "$BIN/perftest/ibodp_fault_lat" -d "$IB_ODP_DEV" -x "$GID" --loopback -s 64 -n 10 \
 	> "$TEST_OUT/run.txt" || fail "ibodp_fault_lat failed"
 "$BIN/perftest/ibodp_fault_lat" -d "$IB_ODP_DEV" -x "$GID" --loopback -s 64 -n 5 --prefetch \
@@ -26,3 +29,5 @@ for n in odp_page_faults odp_pages_faulted odp_invalidations odp_prefetches; do
 done
 [ "$(stat odp_page_faults)" -ge $((before[odp_page_faults] + 10)) ] ||
 	fail "fewer page faults than cold samples"
+[ "$(stat odp_fault_errors)" -eq "${before[odp_fault_errors]}" ] ||
+	fail "odp_fault_errors moved (${before[odp_fault_errors]} -> $(stat odp_fault_errors))"

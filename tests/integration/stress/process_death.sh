@@ -34,7 +34,14 @@ kill_soak() {
 		grep -q 'traffic started' "$err" || fail "no traffic after 30 s"
 		sleep "0.$run"
 	fi
-	kill -KILL "$pid"
+	if ! kill -KILL "$pid" 2>/dev/null; then
+		# Stock's multi-packet defect gives error completions, which
+		# end the soak by itself, sometimes before the kill; ours must
+		# still be running.
+		[ "$IB_ODP_RXE" = stock ] ||
+			fail "ibodp_soak ended before it was killed ($phase $run): $(tail -n 3 "$err")"
+		echo "$phase $run: the soak ended by itself before the kill (stock's copy defect)"
+	fi
 	wait "$pid" 2>/dev/null || true
 }
 
