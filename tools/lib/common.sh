@@ -14,6 +14,7 @@ die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 # Host packages the tools need; installed on first use so that a fresh
 # Debian 12 machine needs nothing but this repository.
 HOST_PACKAGES=(qemu-system-x86 mmdebstrap busybox-static cpio xz-utils zstd
+	       python3-pytest python3-pytest-xdist
 	       kmod file)
 
 ensure_host_packages() {

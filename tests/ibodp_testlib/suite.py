@@ -1,0 +1,162 @@
+"""The VM integration tests: what they are and how to run one.
+
+A test is an executable tests/integration/<group>/<name>.sh, or one case of
+a GoogleTest binary named by a tests/integration/<group>/*.gtest file.
+Header comments declare how it runs:
+  # topology: loopback      topologies it runs in (default: both)
+  # rxe: ours               rxe variants it runs on (default: both)
+  # timeout: SEC            per-test limit (default 120; x4 on the debug kernel)
+  # xfail-stock: REASON     known stock rxe defect: on stock a failure is
+                            expected (XFAIL), a pass is an error
+A .gtest file names its binary ("# binary: PATH" under build/cmake) and
+lists stock defects per case ("# xfail-stock: Suite.Case: REASON").
+Exit 77 (or a GoogleTest skip) means skipped, with the reason printed.
+"""
+import glob
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+
+from .paths import BUILD, REPO, tool
+
+INTEGRATION = os.path.join(REPO, "tests", "integration")
+DEFAULT_TIMEOUT = 120
+DEBUG_TIMEOUT_SCALE = 4
+
+
+@dataclass
+class VmTest:
+    name: str                   # e.g. "clients/ib_write_lat_odp", "odp/OdpOps.RcWrite"
+    argv: list                  # command line in the guest, run in the repository
+    timeout: int
+    topologies: tuple = ()      # empty: all
+    rxes: tuple = ()            # empty: all
+    xfail_stock: str = ""
+    source: str = ""            # the file that defines it
+    extra: dict = field(default_factory=dict)
+
+
+def headers(path):
+    """The '# key: value' header lines of a file, first value per key."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^# ([a-z-]+): *(.*)$", line.rstrip("\n"))
+            if m and m.group(1) not in out:
+                out[m.group(1)] = m.group(2)
+    return out
+
+
+def _script_test(path):
+    h = headers(path)
+    rel = os.path.relpath(path, INTEGRATION)
+    return VmTest(name=rel[:-3], argv=["bash", os.path.relpath(path, REPO)],
+                  timeout=int(h.get("timeout", DEFAULT_TIMEOUT)),
+                  topologies=tuple(h.get("topology", "").split()),
+                  rxes=tuple(h.get("rxe", "").split()),
+                  xfail_stock=h.get("xfail-stock", ""), source=path)
+
+
+def list_gtest_cases(binary):
+    """Suite.Case names of a GoogleTest binary, listed in the test image
+    (the binary links against the image's libraries). Cached next to the
+    binary, keyed by its modification time."""
+    cache = binary + ".cases"
+    stamp = str(os.stat(binary).st_mtime_ns)
+    try:
+        with open(cache) as f:
+            lines = f.read().splitlines()
+        if lines and lines[0] == stamp:
+            return lines[1:]
+    except OSError:
+        pass
+    listing = subprocess.run(
+        ["bash", "-c", '. "$1/tools/lib/common.sh"; shift; in_image "$@"', "-",
+         REPO, binary, "--gtest_list_tests"],
+        check=True, capture_output=True, text=True).stdout
+    cases, suite = [], ""
+    for line in listing.splitlines():
+        if not line.strip() or line.startswith("Running main"):
+            continue
+        if not line.startswith(" "):
+            suite = line.split()[0]
+        else:
+            cases.append(suite + line.split()[0])
+    tmp = cache + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join([stamp] + cases) + "\n")
+    os.replace(tmp, cache)
+    return cases
+
+
+def _gtest_tests(path):
+    h = headers(path)
+    group = os.path.relpath(os.path.dirname(path), INTEGRATION)
+    binary = os.path.join(BUILD, "cmake", h["binary"])
+    xfails = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^# xfail-stock: ([\w./]+): *(.*)$", line.rstrip("\n"))
+            if m:
+                xfails[m.group(1)] = m.group(2)
+    if not os.access(binary, os.X_OK):
+        # Reported as a failing test rather than silently missing.
+        return [VmTest(name=group + "/" + os.path.basename(path)[:-6],
+                       argv=["sh", "-c", "echo 'FAIL: %s is not built (tools/build)'; exit 1"
+                             % binary], timeout=10, source=path)]
+    tests = []
+    for case in list_gtest_cases(binary):
+        tests.append(VmTest(
+            name=group + "/" + case,
+            argv=[os.path.relpath(binary, REPO), "--gtest_filter=" + case,
+                  "--gtest_color=no"],
+            timeout=int(h.get("timeout", DEFAULT_TIMEOUT)),
+            topologies=tuple(h.get("topology", "").split()),
+            rxes=tuple(h.get("rxe", "").split()),
+            xfail_stock=xfails.get(case, ""), source=path))
+    unknown = set(xfails) - {t.name.split("/", 1)[1] for t in tests}
+    if unknown:
+        raise ValueError("%s: xfail-stock names cases that do not exist: %s"
+                         % (path, ", ".join(sorted(unknown))))
+    return tests
+
+
+def discover():
+    """Every VM integration test, sorted by name."""
+    tests = []
+    for path in sorted(glob.glob(os.path.join(INTEGRATION, "*", "*.sh"))):
+        if os.access(path, os.X_OK):
+            tests.append(_script_test(path))
+    for path in sorted(glob.glob(os.path.join(INTEGRATION, "*", "*.gtest"))):
+        tests.extend(_gtest_tests(path))
+    return sorted(tests, key=lambda t: t.name)
+
+
+def skip_reason(output):
+    """The reason a skipped test printed: GoogleTest's message after
+    'Skipped', else the last line."""
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        if line.rstrip().endswith("Skipped") and i + 1 < len(lines) and lines[i + 1].strip():
+            return lines[i + 1].strip()
+    return lines[-1].strip() if lines else "(no reason printed)"
+
+
+def failure_reason(output):
+    """The first line of a failed test's output that says why."""
+    for line in output.splitlines():
+        if re.match(r"^FAIL|.*Failure$|.*error:", line):
+            return line.strip()
+    lines = output.splitlines()
+    return lines[-1].strip() if lines else "(no output)"
+
+
+def scan_kernel_log(path):
+    """Lines of a kernel log that fail a test (tools/vm/scan-kernel-log)."""
+    r = subprocess.run([tool("vm/scan-kernel-log"), path], capture_output=True, text=True)
+    if r.returncode == 0:
+        return []
+    if r.returncode == 1:
+        return r.stdout.splitlines()
+    return ["%s: cannot be scanned: %s" % (path, r.stderr.strip())]

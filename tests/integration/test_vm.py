@@ -1,0 +1,114 @@
+"""The VM integration tests (tests/integration/*/), once per combination.
+
+Each test runs in the warm VM of its combination (ibodp_testlib/pool.py)
+through the guest agent; a combination's last test powers its VM off and
+checks the whole boot's verdict (kernel log outside the tests, kmemleak
+and rxe unload on the debug kernel).
+"""
+import os
+import time
+
+import pytest
+
+from ibodp_testlib import combos, suite
+from ibodp_testlib.vm import VMError
+from conftest import selected_axes
+
+
+def _vm_tests(config):
+    """The discovered tests, once per process; every DEBUG_SUBSET pattern
+    must name at least one of them."""
+    if not hasattr(config, "ib_vm_tests"):
+        tests = suite.discover()
+        missing = [p for p in combos.DEBUG_SUBSET if not any(p in t.name for t in tests)]
+        if missing:
+            raise pytest.UsageError("DEBUG_SUBSET patterns that match no test: "
+                                    + ", ".join(missing))
+        config.ib_vm_tests = tests
+    return config.ib_vm_tests
+
+
+def pytest_generate_tests(metafunc):
+    kernels, rxes, topologies = selected_axes(metafunc.config)
+    tests = _vm_tests(metafunc.config)
+    debug_all = metafunc.config.getoption("--ib-debug-all")
+    if metafunc.function.__name__ == "test_vm":
+        params, ids = [], []
+        for test in tests:
+            for combo in combos.combos_for(test, kernels, rxes, topologies, debug_all):
+                params.append((combo, test))
+                ids.append("%s:%s" % (combo, test.name))
+        metafunc.parametrize("combo,vm_test", params, ids=ids)
+    elif metafunc.function.__name__ == "test_vm_power_off":
+        used = sorted({c for t in tests for c in combos.combos_for(t, kernels, rxes, topologies, debug_all)})
+        metafunc.parametrize("combo", used, ids=[str(c) for c in used])
+
+
+def _read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def test_vm(combo, vm_test, vms, record_property):
+    record_property("test", vm_test.name)
+    record_property("combination", str(combo))
+    started = time.monotonic()
+    try:
+        vm = vms.get(combo)
+    except VMError as e:
+        record_property("reason", str(e))
+        pytest.fail(str(e), pytrace=False)
+    # A boot (or the wait for the debug kernel's build) is not the test's
+    # own time: tests/durations.json leaves it out.
+    record_property("vm_start_seconds", round(time.monotonic() - started, 2))
+    timeout = vm_test.timeout
+    if combo.kernel == "debug":
+        timeout *= suite.DEBUG_TIMEOUT_SCALE
+    out = os.path.join(vm.results, "tests", vm_test.name)
+    try:
+        answer = vm.run(vm_test.name, vm_test.argv, timeout, out)
+    except VMError as e:
+        record_property("reason", str(e))
+        pytest.fail(str(e), pytrace=False)
+    record_property("counters", {k: v for k, v in answer["counters"].items() if v})
+    output = _read(os.path.join(out, "output.log"))
+    rc = answer["rc"]
+
+    def fail(reason):
+        record_property("reason", reason)
+        tail = "\n".join(output.splitlines()[-30:])
+        pytest.fail("%s\n--- %s/output.log (last lines):\n%s" % (reason, out, tail),
+                    pytrace=False)
+
+    if answer.get("error"):
+        fail(answer["error"])
+    findings = suite.scan_kernel_log(os.path.join(out, "dmesg.log"))
+    if findings:
+        fail("kernel log: " + findings[0].split(":", 2)[-1].strip())
+    if rc == 77 or (rc == 0 and "\n[  SKIPPED ]" in "\n" + output):
+        pytest.skip(suite.skip_reason(output))
+    if answer["timed_out"]:
+        fail("timed out after %d s" % timeout)
+    if vm_test.xfail_stock and combo.rxe == "stock":
+        if rc == 0:
+            fail("passed on stock, but marked xfail-stock: " + vm_test.xfail_stock)
+        pytest.xfail("known stock defect: " + vm_test.xfail_stock)
+    if rc != 0:
+        fail("exit status %d: %s" % (rc, suite.failure_reason(output)))
+
+
+def test_vm_power_off(combo, vms, record_property):
+    """The combination's VM powers off cleanly: no kernel-log finding
+    outside the tests, and on the debug kernel no kmemleak report and a
+    clean rxe unload."""
+    record_property("test", "power_off")
+    record_property("combination", str(combo))
+    if not vms.booted(combo):
+        pytest.skip("no test of %s ran in this worker" % combo)
+    status, message = vms.power_off(combo)
+    if status != 0:
+        record_property("reason", message)
+        pytest.fail("tools/vm/run exited %s: %s" % (status, message), pytrace=False)
