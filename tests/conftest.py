@@ -73,7 +73,6 @@ def selected_axes(config):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "ib_group(name): scheduling group of a test")
     selected_axes(config)  # a bad value is a usage error before anything runs
     os.makedirs(config.getoption("--ib-results"), exist_ok=True)
     if not hasattr(config, "workerinput"):
@@ -162,30 +161,32 @@ def pytest_xdist_make_scheduler(config, log):
 
 # ---- selection and order -------------------------------------------------
 
+def _is_power_off(item):
+    return item.name.startswith("test_vm_power_off")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
     patterns = [p for p in config.getoption("--ib-select").split(",") if p]
     if patterns:
         unmatched = [p for p in patterns
-                     if not any(p in it.nodeid for it in items
-                                if not it.name.startswith("test_vm_power_off"))]
+                     if not any(p in it.nodeid for it in items if not _is_power_off(it))]
         if unmatched:
             raise pytest.UsageError("--ib-select/-k: no test matches %s"
                                     % ", ".join(repr(p) for p in unmatched))
-        keep = [it for it in items if it.name.startswith("test_vm_power_off")
+        keep = [it for it in items if _is_power_off(it)
                 or any(p in it.nodeid for p in patterns)]
     else:
         keep = list(items)
     # A combination's power-off check runs only after tests of it, last.
-    with_tests = {group_of(it.nodeid) for it in keep
-                  if not it.name.startswith("test_vm_power_off")}
+    with_tests = {group_of(it.nodeid) for it in keep if not _is_power_off(it)}
     final = [it for it in keep if group_of(it.nodeid) in with_tests]
     position = {}
     for it in final:
         position.setdefault(group_of(it.nodeid), len(position))
-    final.sort(key=lambda it: (position[group_of(it.nodeid)],
-                               it.name.startswith("test_vm_power_off")))
-    dropped = [it for it in items if it not in set(final)]
+    final.sort(key=lambda it: (position[group_of(it.nodeid)], _is_power_off(it)))
+    kept = set(final)
+    dropped = [it for it in items if it not in kept]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = final

@@ -2,11 +2,10 @@
 kmemleak on and our rxe loaded, a clean run stays clean, and a leak fails
 the run and is named."""
 import os
-import subprocess
 
 import pytest
 
-from ibodp_testlib.paths import REPO, tool
+from ibodp_testlib.vm import vm_run
 
 CHECKS = ("KernelAddressSanitizer initialized", "RCU lockdep checking is enabled",
           "Kernel memory leak detector initialized")
@@ -21,10 +20,8 @@ def debug_kernel_ready(request, vms, record_property):
     vms.wait_for_debug_kernel()
 
 
-def vm_run(*args):
-    return subprocess.run([tool("vm/run"), "--kernel", "debug"] + list(args), cwd=REPO,
-                          capture_output=True, text=True, timeout=900,
-                          stdin=subprocess.DEVNULL)
+def debug_vm_run(*args):
+    return vm_run("--kernel", "debug", *args, timeout=900)
 
 
 def test_boots_with_checks(ib_results):
@@ -34,14 +31,14 @@ def test_boots_with_checks(ib_results):
                         for c in CHECKS)
               + '[ -e /sys/kernel/debug/kmemleak ] || exit 1\n'
               + 'grep -q "^ib_odp " /proc/modules\n')
-    r = vm_run("--rxe", "ours", "--results", results, "--", "sh", "-c", script)
+    r = debug_vm_run("--rxe", "ours", "--results", results, "--", "sh", "-c", script)
     assert r.returncode == 0, r.stdout + r.stderr
     leaks = os.path.join(results, "kmemleak.log")
     assert os.path.exists(leaks) and os.path.getsize(leaks) == 0
 
 
 def test_leak_fails_the_run(ib_results):
-    r = vm_run("--rxe", "none", "--results", os.path.join(ib_results, "debug-kernel-leak"),
+    r = debug_vm_run("--rxe", "none", "--results", os.path.join(ib_results, "debug-kernel-leak"),
                "--", "modprobe", "kmemleak-test")
     assert r.returncode == 1, r.stdout + r.stderr
     assert "unreferenced object" in r.stderr

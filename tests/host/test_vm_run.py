@@ -8,19 +8,8 @@ import tempfile
 import pytest
 
 from ibodp_testlib.combos import Combo
-from ibodp_testlib.paths import CACHE, IMAGE, REPO, tool
-from ibodp_testlib.vm import GuestVM, VMError
-
-RUN = tool("vm/run")
-
-
-def vm_run(*args, env=None, timeout=600):
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    return subprocess.run([RUN] + list(args), cwd=REPO, env=full_env,
-                          capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
-
+from ibodp_testlib.paths import BUILD, CACHE, IMAGE, REPO
+from ibodp_testlib.vm import GuestVM, VMError, vm_run
 
 @pytest.fixture
 def out(tmp_path_factory, request):
@@ -133,9 +122,13 @@ def test_agent_serves_tests_and_reports_a_dead_guest(out):
         vm.kill()
 
 
-def test_cache_folder_is_the_documented_one():
-    """IB_ODP_CACHE as the tools resolve it is where the image is looked for."""
-    assert IMAGE.startswith(CACHE) or "IB_ODP_IMAGE" in os.environ
+def test_paths_agree_with_the_shell_tools():
+    """The test library finds the cache, the image and the build where
+    tools/lib/common.sh (and so every shell tool) puts them."""
+    r = subprocess.run(["bash", "-c", '. tools/lib/common.sh; '
+                        'printf "%s\\n" "$IB_ODP_CACHE" "$IB_ODP_IMAGE" "$IB_ODP_BUILD"'],
+                       cwd=REPO, capture_output=True, text=True, check=True)
+    assert r.stdout.splitlines() == [CACHE, IMAGE, BUILD]
 
 
 def test_guest_tsc_is_the_hosts(out):

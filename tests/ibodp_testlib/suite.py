@@ -18,7 +18,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 
-from .paths import BUILD, REPO, tool
+from .paths import BUILD, REPO, in_image, tool
 
 INTEGRATION = os.path.join(REPO, "tests", "integration")
 DEFAULT_TIMEOUT = 120
@@ -71,10 +71,8 @@ def list_gtest_cases(binary):
             return lines[1:]
     except OSError:
         pass
-    listing = subprocess.run(
-        ["bash", "-c", '. "$1/tools/lib/common.sh"; shift; in_image "$@"', "-",
-         REPO, binary, "--gtest_list_tests"],
-        check=True, capture_output=True, text=True).stdout
+    listing = in_image(binary, "--gtest_list_tests",
+                       check=True, capture_output=True, text=True).stdout
     cases, suite = [], ""
     for line in listing.splitlines():
         if not line.strip() or line.startswith("Running main"):

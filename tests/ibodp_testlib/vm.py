@@ -59,16 +59,22 @@ class GuestVM:
             self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL,
                                          stdout=out, stderr=err, cwd=REPO,
                                          start_new_session=True)
-        deadline = time.monotonic() + BOOT_TIMEOUT
-        ready = os.path.join(self.mailbox, "ready")
-        while not os.path.exists(ready):
+        self._wait_for(os.path.join(self.mailbox, "ready"), BOOT_TIMEOUT,
+                       "the VM did not start", "the test agent did not start")
+
+    def _wait_for(self, path, limit, died, late):
+        """Wait until the guest writes path; a VM that exits meanwhile is
+        reported as died, one that takes over limit seconds is killed and
+        reported as late."""
+        deadline = time.monotonic() + limit
+        while not os.path.exists(path):
             if self.proc.poll() is not None:
-                raise VMError("%s: the VM did not start (tools/vm/run exited %d): %s"
-                              % (self.combo, self.proc.returncode, self.stderr_tail()))
+                raise VMError("%s: %s (tools/vm/run exited %d): %s"
+                              % (self.combo, died, self.proc.returncode, self.stderr_tail()))
             if time.monotonic() > deadline:
                 self.kill()
-                raise VMError("%s: the test agent did not start within %d s: %s"
-                              % (self.combo, BOOT_TIMEOUT, self.stderr_tail()))
+                raise VMError("%s: %s within %d s; VM killed: %s"
+                              % (self.combo, late, limit, self.stderr_tail()))
             time.sleep(POLL_SECONDS)
 
     def alive(self):
@@ -90,16 +96,8 @@ class GuestVM:
             json.dump(body, f)
         os.rename(tmp, os.path.join(self.mailbox, name))
         answer = os.path.join(self.mailbox, "res-%06d.json" % n)
-        deadline = time.monotonic() + limit
-        while not os.path.exists(answer):
-            if self.proc.poll() is not None:
-                raise VMError("%s: the VM died during this test (tools/vm/run exited %d): %s"
-                              % (self.combo, self.proc.returncode, self.stderr_tail()))
-            if time.monotonic() > deadline:
-                self.kill()
-                raise VMError("%s: no answer from the guest within %d s; VM killed"
-                              % (self.combo, limit))
-            time.sleep(POLL_SECONDS)
+        self._wait_for(answer, limit, "the VM died during this test",
+                       "no answer from the guest")
         with open(answer) as f:
             value = json.load(f)
         os.unlink(answer)
@@ -138,3 +136,13 @@ class GuestVM:
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+
+
+def vm_run(*args, env=None, timeout=600):
+    """tools/vm/run with args, as the host tests call it: output captured,
+    no stdin, env added to this process's environment."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([tool("vm/run")] + list(args), cwd=REPO, env=full_env,
+                          capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)

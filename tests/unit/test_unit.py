@@ -10,14 +10,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ibodp_testlib.paths import BUILD, REPO
+from ibodp_testlib.paths import BUILD, in_image
 
 CMAKE_BUILD = os.path.join(BUILD, "cmake")
-
-
-def in_image(*argv, **kwargs):
-    return subprocess.run(["bash", "-c", '. "$1/tools/lib/common.sh"; shift; in_image "$@"',
-                           "-", REPO] + list(argv), **kwargs)
 
 
 def ctest_names():
