@@ -165,7 +165,7 @@ void maybe_prefetch(const options &opt, const ibodp::memory_region &mr, const bu
 	if (!opt.prefetch || mr.kind() == ibodp::mr_kind::pinned)
 		return;
 	if (int rc = mr.prefetch(buf.data, buf.size, ibodp::prefetch_mode::write, true))
-		throw ibodp::error("ibv_advise_mr", rc, "prefetch");
+		throw ibodp::prefetch_error(rc, mr);
 }
 
 // Waits for one completion of @p cq and throws unless it succeeded.

@@ -171,7 +171,7 @@ struct buffer {
 			throw ibodp::error("madvise", errno);
 		if (prefetch) {
 			if (int rc = mr.prefetch(data, length, ibodp::prefetch_mode::write, true))
-				throw ibodp::error("ibv_advise_mr", rc);
+				throw ibodp::prefetch_error(rc, mr);
 		}
 	}
 	static unsigned char *map(std::size_t n)

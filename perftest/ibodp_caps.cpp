@@ -38,6 +38,7 @@ void print_text(const std::vector<ibodp::device_info> &devices)
 		}
 		std::cout << "  odp: " << (dev.odp.supported ? "supported" : "no")
 		          << ", implicit: " << (dev.odp.implicit ? "yes" : "no")
+		          << ", prefetch: " << (dev.odp.prefetch ? "yes" : "no")
 		          << "\n  odp rc: " << ibodp::to_string(dev.odp.rc)
 		          << "\n  odp uc: " << ibodp::to_string(dev.odp.uc)
 		          << "\n  odp ud: " << ibodp::to_string(dev.odp.ud)
@@ -56,6 +57,7 @@ void print_json(const std::vector<ibodp::device_info> &devices)
 		          << dev.node_guid << "\", \"odp\": {\"supported\": "
 		          << (dev.odp.supported ? "true" : "false")
 		          << ", \"implicit\": " << (dev.odp.implicit ? "true" : "false")
+		          << ", \"prefetch\": " << (dev.odp.prefetch ? "true" : "false")
 		          << ", \"rc\": \"" << ibodp::to_string(dev.odp.rc) << "\", \"uc\": \""
 		          << ibodp::to_string(dev.odp.uc) << "\", \"ud\": \""
 		          << ibodp::to_string(dev.odp.ud) << "\", \"xrc\": \""

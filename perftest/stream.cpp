@@ -30,7 +30,7 @@ namespace
 
 using namespace std::chrono_literals;
 
-constexpr int access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
+constexpr int mr_access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 constexpr std::size_t max_outstanding = 16;
 
 unsigned char pattern(std::size_t msg, std::size_t i)
@@ -58,10 +58,10 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 	const auto len = static_cast<std::uint32_t>(opt.size);
 	const auto t0 = std::chrono::steady_clock::now();
 	std::optional<ibodp::memory_region> dst_mr;
-	dst_mr.emplace(ibodp::memory_region::covering(pair.pd, dst, region, access, opt.mr));
+	dst_mr.emplace(ibodp::memory_region::covering(pair.pd, dst, region, mr_access, opt.mr));
 	if (opt.prefetch) {
 		if (int rc = dst_mr->prefetch(dst, region, ibodp::prefetch_mode::write, true))
-			throw ibodp::error("ibv_advise_mr", rc);
+			throw ibodp::prefetch_error(rc, *dst_mr);
 	}
 	std::size_t posted = 0;
 	std::size_t done = 0;
@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 		std::vector<unsigned char> src_data(max_outstanding * opt.size);
 		for (std::size_t i = 0; i < src_data.size(); ++i)
 			src_data[i] = pattern(i / opt.size, i);
-		ibodp::memory_region src_mr(pair.pd, src_data.data(), src_data.size(), access,
+		ibodp::memory_region src_mr(pair.pd, src_data.data(), src_data.size(), mr_access,
 		                            ibodp::mr_kind::pinned);
 		std::vector<std::size_t> order(region / opt.size);
 		std::iota(order.begin(), order.end(), std::size_t{0});

@@ -37,6 +37,8 @@ DEFAULT_COST = {"vm": 15.0, "host": 30.0}
 
 def pytest_addoption(parser):
     g = parser.getgroup("ib_odp")
+    g.addoption("--ib-distro", default="sid,trixie",
+                help="distributions (test images) of the VM tests: sid, trixie")
     g.addoption("--ib-kernel", default="image,debug",
                 help="kernels of the VM tests, comma-separated: image, debug")
     g.addoption("--ib-rxe", default="stock,ours",
@@ -67,7 +69,8 @@ def _choices(config, name, allowed):
 
 
 def selected_axes(config):
-    return (_choices(config, "--ib-kernel", combos_mod.KERNELS),
+    return (_choices(config, "--ib-distro", combos_mod.DISTROS),
+            _choices(config, "--ib-kernel", combos_mod.KERNELS),
             _choices(config, "--ib-rxe", combos_mod.RXES),
             _choices(config, "--ib-topology", combos_mod.TOPOLOGIES))
 
@@ -214,6 +217,11 @@ def _skip_reason(report):
     return str(report.longrepr)
 
 
+def _is_unsupported(report):
+    """A skip because the device lacks a feature the test needs."""
+    return report.skipped and _skip_reason(report).startswith("unsupported")
+
+
 def result_record(report):
     """A test's result record, or None for a report that is not one (a
     setup or teardown that passed)."""
@@ -229,7 +237,7 @@ def result_record(report):
         result, reason = "PASS", ""
     elif report.skipped:
         reason = _skip_reason(report)
-        result = "UNSUPPORTED" if reason.startswith("unsupported") else "SKIP"
+        result = "UNSUPPORTED" if _is_unsupported(report) else "SKIP"
     else:
         result = "FAIL"
         lines = report.longreprtext.strip().splitlines()
@@ -275,6 +283,19 @@ class ResultLog:
         if self.config.getoption("--ib-save-durations"):
             save_durations(self.records)
 
+    def pytest_terminal_summary(self, terminalreporter):
+        """UNSUPPORTED results per combination and reason, so that what a
+        stock rxe cannot do stays visible in the short summary."""
+        counts = {}
+        for r in self.records:
+            if r["result"] == "UNSUPPORTED":
+                key = (r["combination"], r["reason"])
+                counts[key] = counts.get(key, 0) + 1
+        if counts:
+            terminalreporter.section("unsupported (the device lacks a feature the test needs)")
+            for (combination, reason), n in sorted(counts.items()):
+                terminalreporter.write_line("%s: %d test(s): %s" % (combination, n, reason))
+
     def pytest_runtest_logreport(self, report):
         record = result_record(report)
         if record is None:
@@ -301,6 +322,9 @@ def pytest_report_teststatus(report, config):
         outcome = report.outcome
         if hasattr(report, "wasxfail"):
             outcome = "xfailed" if report.skipped else "xpassed"
+        elif _is_unsupported(report):
+            # Its own count in pytest's summary line, apart from skips.
+            outcome = "unsupported"
         elif not report.passed and report.when == "setup" and report.failed:
             outcome = "error"
         return outcome, "", outcome.upper()

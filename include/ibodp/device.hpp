@@ -31,9 +31,22 @@ struct odp_caps {
 	odp_transport_caps uc;
 	odp_transport_caps ud;
 	odp_transport_caps xrc;
+	/// ibv_advise_mr() prefetches on this device. No verbs bit says so:
+	/// list_devices() and find_device() try it on a one-page ODP region.
+	/// It needs advise_mr in both the kernel driver and the verbs
+	/// provider; rxe's provider has it from rdma-core 59 (Debian 13 ships
+	/// 56.1, where it fails with EOPNOTSUPP whatever the kernel does).
+	bool prefetch = false;
 
 	friend bool operator==(const odp_caps &, const odp_caps &) = default;
 };
+
+/// The per-transport ODP capability bits of the verbs uAPI for FLUSH and
+/// ATOMIC WRITE (IB_UVERBS_ODP_SUPPORT_FLUSH, _ATOMIC_WRITE). rdma-core
+/// 56.1 (Debian 13) has no IBV_ names for them, while kernels with ODP for
+/// these operations report them through it all the same.
+inline constexpr std::uint32_t odp_support_flush = 1U << 6;
+inline constexpr std::uint32_t odp_support_atomic_write = 1U << 7;
 
 /// Decodes the ODP capability bits a device reports. Unknown bits are
 /// ignored so that newer kernels do not break older builds.

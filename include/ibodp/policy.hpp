@@ -31,6 +31,9 @@ enum operation : unsigned {
 struct mr_decision {
 	mr_kind kind = mr_kind::pinned;
 	std::string reason;
+	/// memory_region::prefetch() can make the region's pages present:
+	/// an ODP kind on a device with odp_caps::prefetch.
+	bool prefetch = false;
 };
 
 /// Chooses how to register memory used on @p transport (IBV_QPT_RC, UC or

@@ -165,7 +165,9 @@ public:
 
 	/// Asks the device to make [addr, addr + length) present
 	/// (ibv_advise_mr); @p synchronous waits until it is. Returns 0 or an
-	/// errno: EOPNOTSUPP on a pinned region or a device without prefetch.
+	/// errno: EOPNOTSUPP on a pinned region or a device without prefetch
+	/// (odp_caps::prefetch says which devices have it; prefetch_error()
+	/// turns the errno into an error that says so).
 	[[nodiscard]] int prefetch(const void *addr, std::size_t length, prefetch_mode mode,
 	                           bool synchronous) const noexcept;
 
@@ -173,6 +175,11 @@ private:
 	std::unique_ptr<ibv_mr, detail::releaser<ibv_mr, ibv_dereg_mr>> mr_;
 	mr_kind kind_;
 };
+
+/// The error to throw for errno @p err of @p mr's prefetch(): for
+/// EOPNOTSUPP its likely cause (a pinned region, or a device whose driver
+/// or verbs provider has no advise_mr) in the message.
+[[nodiscard]] error prefetch_error(int err, const memory_region &mr);
 
 /// A shared receive queue.
 class shared_receive_queue

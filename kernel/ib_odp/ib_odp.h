@@ -21,6 +21,8 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "ib_odp_compat.h"
+
 struct dentry;
 struct page;
 

@@ -281,7 +281,7 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		ib_odp_count(region, faults, 1);
 		ib_odp_count(region, pages_faulted, added);
 	}
-	xas_destroy(&xas);
+	ib_odp_xas_destroy(&xas);
 	mmput(mm);
 	return ret;
 }

@@ -2,8 +2,10 @@
 #include "ibodp/device.hpp"
 
 #include "ibodp/error.hpp"
+#include "ibodp/verbs.hpp"
 
 #include <infiniband/verbs.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -13,6 +15,11 @@
 
 namespace ibodp
 {
+
+#ifdef IBODP_HAVE_IBV_ODP_FLUSH_BITS
+static_assert(odp_support_flush == IBV_ODP_SUPPORT_FLUSH &&
+              odp_support_atomic_write == IBV_ODP_SUPPORT_ATOMIC_WRITE);
+#endif
 
 namespace
 {
@@ -26,8 +33,8 @@ odp_transport_caps decode_transport(std::uint32_t bits) noexcept
 	caps.read = (bits & IBV_ODP_SUPPORT_READ) != 0;
 	caps.atomic = (bits & IBV_ODP_SUPPORT_ATOMIC) != 0;
 	caps.srq_recv = (bits & IBV_ODP_SUPPORT_SRQ_RECV) != 0;
-	caps.flush = (bits & IBV_ODP_SUPPORT_FLUSH) != 0;
-	caps.atomic_write = (bits & IBV_ODP_SUPPORT_ATOMIC_WRITE) != 0;
+	caps.flush = (bits & odp_support_flush) != 0;
+	caps.atomic_write = (bits & odp_support_atomic_write) != 0;
 	return caps;
 }
 
@@ -100,6 +107,18 @@ port_info query_port(ibv_context *ctx, unsigned number)
 	return port;
 }
 
+// Whether ibv_advise_mr() prefetches on device @p name: 0 or its errno on
+// a one-page ODP region. There is no capability bit to read instead.
+int probe_prefetch(const std::string &name)
+{
+	const context ctx = context::open(name);
+	const protection_domain pd(ctx);
+	std::vector<unsigned char> page(static_cast<std::size_t>(sysconf(_SC_PAGESIZE)));
+	const memory_region mr(pd, page.data(), page.size(), IBV_ACCESS_LOCAL_WRITE,
+	                       mr_kind::odp);
+	return mr.prefetch(page.data(), page.size(), prefetch_mode::read, true);
+}
+
 device_info describe(ibv_device *dev)
 {
 	device_info info;
@@ -127,6 +146,8 @@ device_info describe(ibv_device *dev)
 		info.ports[entry.port_num - 1].gids.push_back(
 		        {entry.gid_index, gid_text(entry.gid), gid_type_name(entry.gid_type)});
 	}
+	if (info.odp.supported)
+		info.odp.prefetch = probe_prefetch(info.name) == 0;
 	return info;
 }
 

@@ -64,13 +64,21 @@ mr_decision choose_mr_kind(const odp_caps &caps, ibv_qp_type transport, unsigned
 	const odp_transport_caps gap = missing(*have, operations);
 	if (gap.any())
 		return {mr_kind::pinned, "ODP on " + name + " lacks " + to_string(gap)};
+	// ODP without prefetch still pages on demand; only say so.
+	const std::string prefetch =
+	        caps.prefetch ? "" : " (no prefetch: ibv_advise_mr is not available on it)";
 	if (whole_address_space) {
 		if (caps.implicit)
 			return {mr_kind::implicit_odp,
-			        "the device supports implicit ODP for these operations on " + name};
-		return {mr_kind::odp, "no implicit ODP; explicit ODP per buffer on " + name};
+			        "the device supports implicit ODP for these operations on " + name +
+			                prefetch,
+			        caps.prefetch};
+		return {mr_kind::odp,
+		        "no implicit ODP; explicit ODP per buffer on " + name + prefetch,
+		        caps.prefetch};
 	}
-	return {mr_kind::odp, "the device supports ODP for these operations on " + name};
+	return {mr_kind::odp, "the device supports ODP for these operations on " + name + prefetch,
+	        caps.prefetch};
 }
 
 } // namespace ibodp

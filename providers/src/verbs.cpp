@@ -209,6 +209,17 @@ int memory_region::prefetch(const void *addr, std::size_t length, prefetch_mode 
 	return ibv_advise_mr(mr_->pd, advice, synchronous ? IBV_ADVISE_MR_FLAG_FLUSH : 0, &sge, 1);
 }
 
+error prefetch_error(int err, const memory_region &mr)
+{
+	if (err != EOPNOTSUPP)
+		return {"ibv_advise_mr", err};
+	if (mr.kind() == mr_kind::pinned)
+		return {"ibv_advise_mr", err, "a pinned region has nothing to prefetch"};
+	return {"ibv_advise_mr", err,
+	        "no prefetch on this device: its kernel driver or verbs provider has no "
+	        "advise_mr (rxe's provider has it from rdma-core 59); ibodp_caps shows it"};
+}
+
 shared_receive_queue::shared_receive_queue(const protection_domain &pd, std::uint32_t max_wr)
 {
 	ibv_srq_init_attr attr{};

@@ -8,7 +8,7 @@ import tempfile
 import pytest
 
 from ibodp_testlib.combos import Combo
-from ibodp_testlib.paths import BUILD, CACHE, IMAGE, REPO
+from ibodp_testlib.paths import CACHE, DISTROS, IMAGE, REPO, build_dir, image_dir
 from ibodp_testlib.vm import GuestVM, VMError, vm_run
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_agent_serves_tests_and_reports_a_dead_guest(out):
     """Two tests in one boot see one kernel (same boot id); their output
     and exit status come back; a guest that powers off in the middle of a
     test is reported as dead at once, and the VM's verdict is not clean."""
-    vm = GuestVM(Combo("image", "stock", "loopback"), os.path.join(out, "vm"), hugepages=0)
+    vm = GuestVM(Combo("sid", "image", "stock", "loopback"), os.path.join(out, "vm"), hugepages=0)
     vm.start()
     try:
         ids = []
@@ -125,10 +125,12 @@ def test_agent_serves_tests_and_reports_a_dead_guest(out):
 def test_paths_agree_with_the_shell_tools():
     """The test library finds the cache, the image and the build where
     tools/lib/common.sh (and so every shell tool) puts them."""
-    r = subprocess.run(["bash", "-c", '. tools/lib/common.sh; '
-                        'printf "%s\\n" "$IB_ODP_CACHE" "$IB_ODP_IMAGE" "$IB_ODP_BUILD"'],
-                       cwd=REPO, capture_output=True, text=True, check=True)
-    assert r.stdout.splitlines() == [CACHE, IMAGE, BUILD]
+    for distro in DISTROS:
+        r = subprocess.run(["bash", "-c", '. tools/lib/common.sh; '
+                            'printf "%s\\n" "$IB_ODP_CACHE" "$IB_ODP_IMAGE" "$IB_ODP_BUILD"'],
+                           cwd=REPO, capture_output=True, text=True, check=True,
+                           env=dict(os.environ, IB_ODP_DISTRO=distro))
+        assert r.stdout.splitlines() == [CACHE, image_dir(distro), build_dir(distro)], distro
 
 
 def test_guest_tsc_is_the_hosts(out):

@@ -3,12 +3,30 @@ import os
 import subprocess
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("IB_ODP_BUILD", os.path.join(REPO, "build"))
 CACHE = os.environ.get("IB_ODP_CACHE",
                        os.path.join(os.environ.get("XDG_CACHE_HOME",
                                                    os.path.expanduser("~/.cache")),
                                     "ib_odp"))
-IMAGE = os.environ.get("IB_ODP_IMAGE", os.path.join(CACHE, "image"))
+# The default distribution first, as in tools/lib/common.sh.
+DISTROS = ("sid", "trixie")
+
+
+def build_dir(distro=DISTROS[0]):
+    """A distribution's build folder (tools/build --distro): build/ for
+    sid, build/NAME for the others; IB_ODP_BUILD overrides, as in the
+    shell tools (common.sh select_distro)."""
+    suffix = "" if distro == DISTROS[0] else distro
+    return os.environ.get("IB_ODP_BUILD") or os.path.join(REPO, "build", suffix).rstrip("/")
+
+
+def image_dir(distro=DISTROS[0]):
+    """A distribution's test image: CACHE/image for sid, image-NAME else."""
+    suffix = "" if distro == DISTROS[0] else "-" + distro
+    return os.environ.get("IB_ODP_IMAGE") or os.path.join(CACHE, "image" + suffix)
+
+
+BUILD = build_dir()
+IMAGE = image_dir()
 
 
 def tool(name):
@@ -16,8 +34,10 @@ def tool(name):
     return os.path.join(REPO, "tools", name)
 
 
-def in_image(*argv, **kwargs):
-    """Run argv in the test image's chroot (tools/lib/common.sh in_image),
-    which sees the repository at its own path; kwargs go to subprocess.run."""
+def in_image(*argv, distro=DISTROS[0], **kwargs):
+    """Run argv in distro's test image chroot (tools/lib/common.sh
+    in_image), which sees the repository at its own path; kwargs go to
+    subprocess.run."""
+    env = dict(kwargs.pop("env", None) or os.environ, IB_ODP_DISTRO=distro)
     return subprocess.run(["bash", "-c", '. "$1/tools/lib/common.sh"; shift; in_image "$@"',
-                           "-", REPO] + list(argv), **kwargs)
+                           "-", REPO] + list(argv), env=env, **kwargs)

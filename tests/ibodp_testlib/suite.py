@@ -5,12 +5,17 @@ a GoogleTest binary named by a tests/integration/<group>/*.gtest file.
 Header comments declare how it runs:
   # topology: loopback      topologies it runs in (default: both)
   # rxe: ours               rxe variants it runs on (default: both)
+  # distro: sid             distributions it runs on (default: all)
+  # needs: odp implicit-odp device features it needs (lib.sh require)
   # timeout: SEC            per-test limit (default 120; x4 on the debug kernel)
   # xfail-stock: REASON     known stock rxe defect: on stock a failure is
                             expected (XFAIL), a pass is an error
-A .gtest file names its binary ("# binary: PATH" under build/cmake) and
+A .gtest file names its binary ("# binary: PATH" under the build's cmake/,
+the one of the distribution the test runs on) and
 lists stock defects per case ("# xfail-stock: Suite.Case: REASON").
-Exit 77 (or a GoogleTest skip) means skipped, with the reason printed.
+Exit 77 (or a GoogleTest skip) means skipped, with the reason printed; a
+reason that starts with "unsupported:" (UNSUPPORTED) says the device lacks
+a feature the test needs (stock trixie rxe has no ODP).
 """
 import glob
 import os
@@ -18,10 +23,12 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 
-from .paths import BUILD, REPO, in_image, tool
+from .paths import REPO, build_dir, in_image, tool
 
 INTEGRATION = os.path.join(REPO, "tests", "integration")
 DEFAULT_TIMEOUT = 120
+UNSUPPORTED = "unsupported:"
+NO_PREFETCH = "unsupported: no prefetch on"   # lib.sh missing, fixture.hpp
 DEBUG_TIMEOUT_SCALE = 4
 
 
@@ -32,6 +39,7 @@ class VmTest:
     timeout: int
     topologies: tuple = ()      # empty: all
     rxes: tuple = ()            # empty: all
+    distros: tuple = ()         # empty: all
     xfail_stock: str = ""
     source: str = ""            # the file that defines it
     extra: dict = field(default_factory=dict)
@@ -55,13 +63,14 @@ def _script_test(path):
                   timeout=int(h.get("timeout", DEFAULT_TIMEOUT)),
                   topologies=tuple(h.get("topology", "").split()),
                   rxes=tuple(h.get("rxe", "").split()),
+                  distros=tuple(h.get("distro", "").split()),
                   xfail_stock=h.get("xfail-stock", ""), source=path)
 
 
-def list_gtest_cases(binary):
-    """Suite.Case names of a GoogleTest binary, listed in the test image
-    (the binary links against the image's libraries). Cached next to the
-    binary, keyed by its modification time."""
+def list_gtest_cases(binary, distro):
+    """Suite.Case names of a GoogleTest binary, listed in distro's test
+    image (the binary links against the image's libraries). Cached next to
+    the binary, keyed by its modification time."""
     cache = binary + ".cases"
     stamp = str(os.stat(binary).st_mtime_ns)
     try:
@@ -71,7 +80,7 @@ def list_gtest_cases(binary):
             return lines[1:]
     except OSError:
         pass
-    listing = in_image(binary, "--gtest_list_tests",
+    listing = in_image(binary, "--gtest_list_tests", distro=distro,
                        check=True, capture_output=True, text=True).stdout
     cases, suite = [], ""
     for line in listing.splitlines():
@@ -88,10 +97,10 @@ def list_gtest_cases(binary):
     return cases
 
 
-def _gtest_tests(path):
+def _gtest_tests(path, distro):
     h = headers(path)
     group = os.path.relpath(os.path.dirname(path), INTEGRATION)
-    binary = os.path.join(BUILD, "cmake", h["binary"])
+    binary = os.path.join(build_dir(distro), "cmake", h["binary"])
     xfails = {}
     with open(path) as f:
         for line in f:
@@ -104,7 +113,7 @@ def _gtest_tests(path):
                        argv=["sh", "-c", "echo 'FAIL: %s is not built (tools/build)'; exit 1"
                              % binary], timeout=10, source=path)]
     tests = []
-    for case in list_gtest_cases(binary):
+    for case in list_gtest_cases(binary, distro):
         tests.append(VmTest(
             name=group + "/" + case,
             argv=[os.path.relpath(binary, REPO), "--gtest_filter=" + case,
@@ -112,7 +121,9 @@ def _gtest_tests(path):
             timeout=int(h.get("timeout", DEFAULT_TIMEOUT)),
             topologies=tuple(h.get("topology", "").split()),
             rxes=tuple(h.get("rxe", "").split()),
-            xfail_stock=xfails.get(case, ""), source=path))
+            distros=tuple(h.get("distro", "").split()),
+            xfail_stock=xfails.get(case, ""), source=path,
+            extra={"binary": h["binary"]}))
     unknown = set(xfails) - {t.name.split("/", 1)[1] for t in tests}
     if unknown:
         raise ValueError("%s: xfail-stock names cases that do not exist: %s"
@@ -120,14 +131,24 @@ def _gtest_tests(path):
     return tests
 
 
-def discover():
-    """Every VM integration test, sorted by name."""
+def argv_for(test, distro):
+    """test's command line in a guest of distro: a GoogleTest case runs
+    that distribution's build of its binary."""
+    if "binary" not in test.extra:
+        return test.argv
+    binary = os.path.join(build_dir(distro), "cmake", test.extra["binary"])
+    return [os.path.relpath(binary, REPO)] + test.argv[1:]
+
+
+def discover(distro):
+    """Every VM integration test, sorted by name; GoogleTest cases are
+    listed from distro's build (every build has the same cases)."""
     tests = []
     for path in sorted(glob.glob(os.path.join(INTEGRATION, "*", "*.sh"))):
         if os.access(path, os.X_OK):
             tests.append(_script_test(path))
     for path in sorted(glob.glob(os.path.join(INTEGRATION, "*", "*.gtest"))):
-        tests.extend(_gtest_tests(path))
+        tests.extend(_gtest_tests(path, distro))
     return sorted(tests, key=lambda t: t.name)
 
 

@@ -41,7 +41,7 @@ class GuestVM:
 
     def argv(self):
         c = self.combo
-        args = [tool("vm/run"), "--rxe", c.rxe, "--kernel", c.kernel,
+        args = [tool("vm/run"), "--distro", c.distro, "--rxe", c.rxe, "--kernel", c.kernel,
                 "--results", self.results, "--timeout", str(GUEST_COMMAND_TIMEOUT),
                 "--mem", self.mem, "--hugepages", str(self.hugepages)]
         if c.topology == "netns":

@@ -38,13 +38,50 @@ wait_listen() {
 	done
 }
 
-# require_implicit: skip (exit 77) where the device does not advertise
-# implicit ODP; that stock refuses it is tested on its own
-# (library/example_implicit_unsupported.sh, odp/ OdpImplicit).
-require_implicit() {
-	if ! "$BIN/perftest/ibodp_caps" --json -d "$CLIENT_DEV" | grep -q '"implicit": true'; then
-		echo "$CLIENT_DEV does not advertise implicit ODP"
+# missing FEATURE: why the client's device lacks FEATURE (one line
+# starting with "unsupported:"), or nothing and status 1 when it has it:
+#   odp           explicit ODP memory regions (stock rxe before 6.15 has none)
+#   implicit-odp  implicit ODP (stock rxe never advertises it)
+#   prefetch      ibv_advise_mr (needs it in the verbs provider too: rxe's
+#                 has it from rdma-core 59, Debian 13 ships 56.1)
+missing() {
+	local caps
+	caps=$("$BIN/perftest/ibodp_caps" --json -d "$CLIENT_DEV") ||
+		fail "ibodp_caps cannot read $CLIENT_DEV"
+	case $1 in
+	odp) grep -q '"supported": true' <<<"$caps" && return 1
+	     echo "unsupported: $CLIENT_DEV has no ODP (no ODP_SUPPORT in its caps)" ;;
+	implicit-odp) grep -q '"implicit": true' <<<"$caps" && return 1
+		      echo "unsupported: $CLIENT_DEV does not advertise implicit ODP" ;;
+	prefetch) grep -q '"prefetch": true' <<<"$caps" && return 1
+		  echo "unsupported: no prefetch on $CLIENT_DEV: ibv_advise_mr fails (its verbs provider or driver has no advise_mr)" ;;
+	*) fail "missing: unknown feature '$1'" ;;
+	esac
+}
+
+# require FEATURE...: report the test UNSUPPORTED (exit 77 with the reason
+# from missing) where the client's device lacks a feature. What stock
+# refuses is tested on its own (harness/stock_without_odp.sh,
+# library/example_implicit_unsupported.sh, odp/ OdpImplicit). A test's
+# "# needs: FEATURE..." header calls it before the test starts.
+require() {
+	local feature
+	for feature in "$@"; do
+		missing "$feature" || continue
 		exit 77
+	done
+}
+
+# if_prefetch WORD: WORD where the client's device prefetches, else
+# nothing and the reason on stderr, so that the log says which variant
+# of a test did not run. For loops over variants:
+#   for mode in "" $(if_prefetch --prefetch); do ...
+if_prefetch() {
+	local why
+	if why=$(missing prefetch); then
+		echo "no $1 variant: $why" >&2
+	else
+		echo "$1"
 	fi
 }
 
@@ -110,7 +147,7 @@ for expr in sys.argv[2:]:
 PY
 }
 
-# UCX (trixie's 1.18 in the image's /opt/ucx-trixie, run through
+# UCX 1.18 (trixie's own; on sid from the image's /opt/ucx-trixie), run through
 # tools/vm/guest/ucx-run) on rxe with ODP registration.
 UCX_RUN=$PWD/tools/vm/guest/ucx-run
 
@@ -201,3 +238,8 @@ ucx_pair() {
 	echo "${client[0]} client exited $rc: $(grep -m1 -E 'Assertion|Fatal|ERROR' "$TEST_OUT/client.log" || tail -n 3 "$TEST_OUT/client.log")" >&2
 	return "$rc"
 }
+
+# The features the test's "# needs:" header names (see require).
+needs=$(sed -n 's/^# needs: *//p' "$0" | head -n 1)
+# shellcheck disable=SC2086
+[ -z "$needs" ] || require $needs

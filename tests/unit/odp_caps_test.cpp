@@ -23,7 +23,7 @@ TEST(OdpCaps, StockRxeBits)
 	const std::uint32_t rc = IBV_ODP_SUPPORT_SEND | IBV_ODP_SUPPORT_RECV |
 	                         IBV_ODP_SUPPORT_WRITE | IBV_ODP_SUPPORT_READ |
 	                         IBV_ODP_SUPPORT_ATOMIC | IBV_ODP_SUPPORT_SRQ_RECV |
-	                         IBV_ODP_SUPPORT_FLUSH | IBV_ODP_SUPPORT_ATOMIC_WRITE;
+	                         ibodp::odp_support_flush | ibodp::odp_support_atomic_write;
 	const auto caps = ibodp::decode_odp_caps(IBV_ODP_SUPPORT, rc, 0,
 	                                         IBV_ODP_SUPPORT_SEND | IBV_ODP_SUPPORT_RECV, 0);
 	EXPECT_TRUE(caps.supported);

@@ -64,4 +64,21 @@ TEST(Policy, ImplicitOnlyWhenAdvertised)
 	          mr_kind::odp);
 }
 
+// Prefetch is promised only where the device has it (rdma-core 56.1 on
+// rxe has none), and its absence is named; ODP is chosen either way.
+TEST(Policy, PrefetchOnlyWhenTheDeviceHasIt)
+{
+	auto caps = stock_rxe();
+	caps.prefetch = false;
+	const auto without = ibodp::choose_mr_kind(caps, IBV_QPT_RC, ibodp::op_write);
+	EXPECT_EQ(without.kind, mr_kind::odp);
+	EXPECT_FALSE(without.prefetch);
+	EXPECT_NE(without.reason.find("no prefetch"), std::string::npos) << without.reason;
+	caps.prefetch = true;
+	const auto with = ibodp::choose_mr_kind(caps, IBV_QPT_RC, ibodp::op_write);
+	EXPECT_TRUE(with.prefetch);
+	EXPECT_EQ(with.reason.find("no prefetch"), std::string::npos) << with.reason;
+	EXPECT_FALSE(ibodp::choose_mr_kind({}, IBV_QPT_RC, ibodp::op_write).prefetch);
+}
+
 } // namespace

@@ -3,13 +3,38 @@
 
 IB_ODP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IB_ODP_CACHE=${IB_ODP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ib_odp}
-IB_ODP_IMAGE=${IB_ODP_IMAGE:-$IB_ODP_CACHE/image}
-# Build outputs live in the repository (ignored by git) so that the guest,
-# which sees the repository at the same absolute path, finds them.
-IB_ODP_BUILD=${IB_ODP_BUILD:-$IB_ODP_ROOT/build}
+
+# The distributions a test image can be built from; the first is the
+# default. Each has its own image and build folders, see select_distro.
+IB_ODP_DISTROS=(sid trixie)
+ib_odp_image_env=${IB_ODP_IMAGE-}
+ib_odp_build_env=${IB_ODP_BUILD-}
+
+# select_distro NAME: (returns 2 for an unknown NAME) make NAME's image and build folders current:
+# IB_ODP_DISTRO, IB_ODP_IMAGE ($IB_ODP_CACHE/image for sid,
+# image-NAME for the others) and IB_ODP_BUILD (build/, build/NAME). Build
+# outputs live in the repository (ignored by git) so that the guest, which
+# sees the repository at the same absolute path, finds them. IB_ODP_IMAGE
+# and IB_ODP_BUILD from the environment override both.
+select_distro() {
+	local d suffix=
+	for d in "${IB_ODP_DISTROS[@]}"; do
+		[ "$d" = "$1" ] && break
+	done
+	if [ "$d" != "$1" ]; then
+		printf '%s: unknown distribution %s (supported: %s)\n' \
+			"${0##*/}" "'$1'" "${IB_ODP_DISTROS[*]}" >&2
+		return 2
+	fi
+	[ "$1" = "${IB_ODP_DISTROS[0]}" ] || suffix=$1
+	IB_ODP_DISTRO=$1
+	IB_ODP_IMAGE=${ib_odp_image_env:-$IB_ODP_CACHE/image${suffix:+-$suffix}}
+	IB_ODP_BUILD=${ib_odp_build_env:-$IB_ODP_ROOT/build${suffix:+/$suffix}}
+}
 
 log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+select_distro "${IB_ODP_DISTRO:-${IB_ODP_DISTROS[0]}}" || exit 2
 
 # Host packages the tools need; installed on first use so that a fresh
 # Debian 12 machine needs nothing but this repository.

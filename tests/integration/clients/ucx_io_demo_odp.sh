@@ -7,6 +7,7 @@
 # side reports a corrupt word; on ours the fault counter moves.
 # xfail-stock: stock ODP copy ignores the in-page offset: io_demo finds corrupt words
 # timeout: 300
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 port=18752

@@ -10,6 +10,7 @@
 # the fault counter shows the transfers ran on ODP memory.
 # xfail-stock: stock ODP copy ignores the in-page offset: put latency waits for a byte that lands elsewhere and times out
 # timeout: 600
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 port=18751

@@ -3,6 +3,7 @@
 # explicit ODP with RDMA WRITE and READ on RC, an active port, and the
 # IPv4-mapped RoCE v2 GID of 192.0.2.1 at index 1.
 # topology: loopback
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 "$BIN/perftest/ibodp_caps" --json -d "$IB_ODP_DEV" > "$TEST_OUT/caps.json"

@@ -2,10 +2,10 @@
 # ibv_rc_pingpong with implicit ODP (-O: one MR over the whole address
 # space), plain and with prefetch (-O -P), checking the received buffers
 # (-c): 1000 round trips of 4 KiB SEND/RECV between two processes.
+# needs: odp implicit-odp
 . "$(dirname "$0")/../lib.sh"
-require_implicit
 
-for prefetch in "" -P; do
+for prefetch in "" $(if_prefetch -P); do
 	port=$((18604 + ${#prefetch}))
 	run_pair "$port" \
 		ibv_rc_pingpong -d "$SERVER_DEV" -g "$GID" -p "$port" -O $prefetch -c -- \

@@ -1,6 +1,7 @@
 #!/bin/bash
 # ibv_rc_pingpong with an ODP memory region (-o), checking the received
 # buffers (-c): 1000 round trips of 4 KiB SEND/RECV between two processes.
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 port=18601

@@ -1,6 +1,7 @@
 #!/bin/bash
 # ibv_rc_pingpong on ODP memory prefetched with ibv_advise_mr (-o -P),
 # checking the received buffers (-c).
+# needs: odp prefetch
 . "$(dirname "$0")/../lib.sh"
 
 port=18602

@@ -24,6 +24,12 @@ const test_env &test_env::get()
 	return env;
 }
 
+const odp_caps &device_odp_caps()
+{
+	static const odp_caps caps = find_device(test_env::get().dev).odp;
+	return caps;
+}
+
 mapping mapping::anonymous(std::size_t length, int prot, int flags)
 {
 	void *addr = mmap(nullptr, length, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);

@@ -5,6 +5,7 @@
 // mappings, byte patterns, ib_odp counters and a loopback RC pair on one
 // device that posts one operation at a time and waits for it.
 
+#include "ibodp/device.hpp"
 #include "ibodp/verbs.hpp"
 #include "output.hpp"
 
@@ -28,6 +29,28 @@ struct test_env {
 	[[nodiscard]] bool ours() const { return rxe == "ours"; }
 	[[nodiscard]] static const test_env &get();
 };
+
+/// The ODP capabilities of the test device, read once.
+[[nodiscard]] const odp_caps &device_odp_caps();
+
+/// Ends the calling test as UNSUPPORTED (a skip whose reason starts with
+/// "unsupported:", which the runner reports as such) where the test
+/// device lacks implicit ODP or prefetch (ibv_advise_mr: rxe's verbs
+/// provider has it from rdma-core 59).
+#define REQUIRE_IMPLICIT()                                                                 \
+	do {                                                                               \
+		if (!::ibodp::test::device_odp_caps().implicit)                            \
+			GTEST_SKIP() << "unsupported: " << ::ibodp::test::test_env::get().dev \
+			             << " does not advertise implicit ODP";                     \
+	} while (0)
+#define REQUIRE_PREFETCH()                                                                 \
+	do {                                                                               \
+		if (!::ibodp::test::device_odp_caps().prefetch)                            \
+			GTEST_SKIP() << "unsupported: no prefetch on "                         \
+			             << ::ibodp::test::test_env::get().dev                      \
+			             << ": ibv_advise_mr fails (its verbs provider or driver "   \
+			                "has no advise_mr)";                                     \
+	} while (0)
 
 /// An mmap()ed range, unmapped on destruction.
 class mapping

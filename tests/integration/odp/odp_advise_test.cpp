@@ -38,6 +38,7 @@ void expect_device_usable(rc_pair &qp, const memory_region &mr, std::byte *buf)
 
 TEST(OdpAdvise, UnknownLkeyIsEinval)
 {
+	REQUIRE_PREFETCH();
 	rc_pair qp;
 	auto buf = mapping::anonymous(2 * page_size);
 	const memory_region mr(qp.pd, buf.data(), buf.size(), rw, mr_kind::odp);
@@ -53,6 +54,7 @@ TEST(OdpAdvise, UnknownLkeyIsEinval)
 // checks the key, its range errors are the kernel's to log.
 TEST(OdpAdvise, RangeOutsideTheMrIsEfault)
 {
+	REQUIRE_PREFETCH();
 	rc_pair qp;
 	auto buf = mapping::anonymous(4 * page_size);
 	const memory_region mr(qp.pd, buf.data() + page_size, 2 * page_size, rw, mr_kind::odp);
@@ -81,6 +83,7 @@ TEST(OdpAdvise, RangeOutsideTheMrIsEfault)
 
 TEST(OdpAdvise, UnknownAdviceIsEopnotsupp)
 {
+	REQUIRE_PREFETCH();
 	rc_pair qp;
 	auto buf = mapping::anonymous(page_size);
 	const memory_region mr(qp.pd, buf.data(), buf.size(), rw, mr_kind::odp);
@@ -95,6 +98,7 @@ TEST(OdpAdvise, UnknownAdviceIsEopnotsupp)
 
 TEST(OdpAdvise, UnknownFlagsAreEinval)
 {
+	REQUIRE_PREFETCH();
 	rc_pair qp;
 	auto buf = mapping::anonymous(page_size);
 	const memory_region mr(qp.pd, buf.data(), buf.size(), rw, mr_kind::odp);
@@ -111,6 +115,7 @@ TEST(OdpAdvise, UnknownFlagsAreEinval)
 // without IBV_ACCESS_LOCAL_WRITE is not found, whatever the advice.
 TEST(OdpAdvise, MrWithoutLocalWriteIsEinval)
 {
+	REQUIRE_PREFETCH();
 	rc_pair qp;
 	auto buf = mapping::anonymous(page_size);
 	const memory_region mr(qp.pd, buf.data(), buf.size(), IBV_ACCESS_REMOTE_READ, mr_kind::odp);
@@ -127,6 +132,7 @@ TEST(OdpAdvise, MrWithoutLocalWriteIsEinval)
 // memory that is not there), so this runs on ours only.
 TEST(OdpAdvise, PinnedMrIsEopnotsupp)
 {
+	REQUIRE_PREFETCH();
 	if (!test_env::get().ours())
 		GTEST_SKIP() << "stock rxe misreads a pinned MR as ODP on advise";
 	rc_pair qp;

@@ -139,6 +139,7 @@ TEST(OdpGeneratedBadInput, Registrations)
 
 TEST(OdpGeneratedBadInput, Advice)
 {
+	REQUIRE_PREFETCH();
 	rc_pair qp;
 	auto buf = mapping::anonymous((mr_pages + 2) * page_size);
 	std::byte *start = buf.data() + page_size;

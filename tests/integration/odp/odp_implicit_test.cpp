@@ -29,17 +29,6 @@ constexpr int rw = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS
 constexpr std::size_t span = std::size_t{64} << 20;
 constexpr std::uint32_t message = 5000; // 5 packets, starts inside a page
 
-[[nodiscard]] bool device_has_implicit()
-{
-	return find_device(test_env::get().dev).odp.implicit;
-}
-
-#define REQUIRE_IMPLICIT()                                                                         \
-	do {                                                                                       \
-		if (!device_has_implicit())                                                        \
-			GTEST_SKIP() << test_env::get().dev << " does not advertise implicit ODP"; \
-	} while (0)
-
 [[nodiscard]] memory_region implicit_mr(const protection_domain &pd, int access = rw)
 {
 	return {pd, nullptr, SIZE_MAX, access, mr_kind::implicit_odp};
@@ -66,7 +55,7 @@ using raw_mr = std::unique_ptr<ibv_mr, decltype(&ibv_dereg_mr)>;
 TEST(OdpImplicit, RegistrationMatchesTheCapability)
 {
 	rc_pair qp;
-	if (device_has_implicit()) {
+	if (device_odp_caps().implicit) {
 		const memory_region mr = implicit_mr(qp.pd);
 		EXPECT_EQ(mr.get()->length, SIZE_MAX);
 		EXPECT_EQ(mr.get()->addr, nullptr);
@@ -299,6 +288,7 @@ TEST(OdpImplicit, AccessToUnmappedAddressesFails)
 TEST(OdpImplicit, PrefetchedRangeTakesNoFault)
 {
 	REQUIRE_IMPLICIT();
+	REQUIRE_PREFETCH();
 	const auto &env = test_env::get();
 	rc_pair qp;
 	const memory_region mr = implicit_mr(qp.pd);

@@ -366,6 +366,7 @@ TEST(LibraryOps, CompletionChannelDeliversCompletions)
 // ours the counters show it (stock has none: it only checks the data).
 TEST(OdpPrefetch, PrefetchedRangeTakesNoFault)
 {
+	REQUIRE_PREFETCH();
 	const auto &env = test_env::get();
 	rc_pair qp;
 	auto src = mapping::anonymous(4 * page_size);

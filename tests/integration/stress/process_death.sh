@@ -9,6 +9,7 @@
 # memory settle), which hides nothing our layer could leak per kill.
 # topology: loopback
 # timeout: 300
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 regions() {

@@ -5,6 +5,7 @@
 # error completion.
 # xfail-stock: stock ODP copy breaks multi-packet transfers (the soak reports mismatches)
 # timeout: 300
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 port=18741

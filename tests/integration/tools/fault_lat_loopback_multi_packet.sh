@@ -3,6 +3,7 @@
 # tool's own data check must find every sample intact.
 # topology: loopback
 # xfail-stock: stock ODP copy breaks multi-packet transfers (the tool reports the mismatches)
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 "$BIN/perftest/ibodp_fault_lat" -d "$IB_ODP_DEV" -x "$GID" --loopback --op write -s 4096 \

@@ -3,6 +3,7 @@
 # sample faults (ours: proven by the counters), every byte is verified, and
 # the JSON and CSV files are well formed.
 # topology: loopback
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 for op in write read; do

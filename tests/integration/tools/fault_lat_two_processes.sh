@@ -1,6 +1,7 @@
 #!/bin/bash
 # ibodp_fault_lat as server and client (over the set-up TCP connection the
 # client asks the server to drop its pages before each cold sample).
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 for op in write read send; do

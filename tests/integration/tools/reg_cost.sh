@@ -1,6 +1,7 @@
 #!/bin/bash
 # ibodp_reg_cost on small sizes: every kind is measured or reports why not.
 # topology: loopback
+# needs: odp
 . "$(dirname "$0")/../lib.sh"
 
 "$BIN/perftest/ibodp_reg_cost" -d "$IB_ODP_DEV" -n 2 --max-size 1M --json "$TEST_OUT/reg.json" \
