@@ -28,7 +28,7 @@ Which test runs where (docs/harness.md has the table per group):
 """
 from dataclasses import dataclass
 
-DISTROS = ("sid", "trixie")
+from .paths import DISTROS  # one list, as in tools/lib/common.sh
 KERNELS = ("image", "debug")
 # The kernels each distribution has: the debug kernel is built from sid's.
 DISTRO_KERNELS = {"sid": ("image", "debug"), "trixie": ("image",)}
