@@ -5,6 +5,8 @@ Test kinds and where they run:
 - tests/host/test_checkpatch.py   checkpatch.pl on every kernel file of ours
 - tests/host/test_vm_run.py       the VM runner's own contract (a boot per check)
 - tests/host/test_debug_kernel.py the debug kernel's checks really work
+- tests/host/test_packages.py     the Debian packages: built, lintian, installed in a guest
+                                  (not in tools/test yet: ~20 min per distribution under TCG)
 - tests/integration/test_vm.py    the VM integration tests, once per combination
                                   (ibodp_testlib/combos.py), many tests per boot
 

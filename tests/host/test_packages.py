@@ -1,0 +1,53 @@
+"""The Debian packages, as a user gets them: tools/package builds them in
+each selected distribution's image with Debian's tooling (lintian errors
+fail it), then a guest of that distribution booted without rxe installs
+them with apt, checks that DKMS built ours for the running kernel, that
+modprobe loads ours and ODP pingpong works, that the library packages
+build a consumer, and that removing the DKMS package brings the kernel's
+rxe back (tests/package/install_in_guest.sh)."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import selected_axes
+from ibodp_testlib.paths import REPO, tool
+from ibodp_testlib.vm import vm_run
+
+# DKMS compiles both modules inside the guest, under TCG.
+INSTALL_TIMEOUT = 1800
+
+
+def pytest_generate_tests(metafunc):
+    if "distro" in metafunc.fixturenames:
+        metafunc.parametrize("distro", selected_axes(metafunc.config)[0])
+
+
+def test_packages_install_and_work(distro, ib_results, record_property):
+    record_property("test", "packages/" + distro)
+    record_property("combination", distro)
+    build = subprocess.run([tool("package"), "--distro", distro], cwd=REPO,
+                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    log = os.path.join(ib_results, "package-%s.log" % distro)
+    with open(log, "w") as f:
+        f.write(build.stdout + build.stderr)
+    if build.returncode != 0:
+        pytest.fail("tools/package --distro %s failed (%s):\n%s"
+                    % (distro, log, build.stderr[-2000:]), pytrace=False)
+    for line in build.stderr.splitlines():
+        if re.search(r"built in|KiB installed|lintian: [WE]:", line):
+            print(line)
+    results = os.path.join(ib_results, "packages-%s" % distro)
+    r = vm_run("--distro", distro, "--rxe", "none", "--timeout", str(INSTALL_TIMEOUT),
+               "--results", results, "--", "bash", "tests/package/install_in_guest.sh",
+               os.path.join("build", "packages", distro), timeout=INSTALL_TIMEOUT + 300)
+    output = r.stdout + r.stderr
+    for line in output.splitlines():
+        if "install to working pingpong" in line:
+            record_property("install_seconds", line.split(":")[-1].strip())
+            print(line)
+    if r.returncode != 0:
+        pytest.fail("install in the guest failed (exit %d, %s):\n%s"
+                    % (r.returncode, results, output[-3000:]), pytrace=False)
+    assert "packages ok" in output
