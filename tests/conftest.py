@@ -6,7 +6,7 @@ Test kinds and where they run:
 - tests/host/test_vm_run.py       the VM runner's own contract (a boot per check)
 - tests/host/test_debug_kernel.py the debug kernel's checks really work
 - tests/host/test_packages.py     the Debian packages: built, lintian, installed in a guest
-                                  (not in tools/test yet: ~20 min per distribution under TCG)
+                                  of each distribution (its own boot; ~13 min under TCG)
 - tests/integration/test_vm.py    the VM integration tests, once per combination
                                   (ibodp_testlib/combos.py), many tests per boot
 
@@ -86,13 +86,20 @@ def pytest_configure(config):
 
 # ---- grouping and scheduling -------------------------------------------
 
+# Host tests that boot a VM of their own per parameter: each one is a
+# group, so that two of them can run at once.
+OWN_GROUP_PER_TEST = ("tests/host/test_packages.py",)
+
+
 def group_of(nodeid):
     """The scheduling group of a test: its combination for VM tests, its
-    file for host tests."""
+    file for host tests (the test itself in OWN_GROUP_PER_TEST)."""
     path, _, name = nodeid.partition("::")
     if "[" in name and name.startswith(("test_vm[", "test_vm_power_off[")):
         param = name[name.index("[") + 1:name.rindex("]")]
         return "vm:" + param.split(":", 1)[0]
+    if path in OWN_GROUP_PER_TEST:
+        return "host:" + nodeid
     return "host:" + path
 
 

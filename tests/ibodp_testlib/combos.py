@@ -14,8 +14,10 @@ Which test runs where (docs/harness.md has the table per group):
   a test whose traffic can cross the wire runs on both, because rxe's
   loopback path and its UDP path differ; tests whose outcome cannot depend
   on the topology (one process, device properties, counters) say so;
-- on the debug kernel: the tests named by DEBUG_SUBSET, on loopback only
-  (two namespaces add no kernel path the debug checks see differently);
+- on the kernels its header names ("# kernel: debug"), else on the image
+  kernel and, if DEBUG_SUBSET names it, the debug kernel; on the debug
+  kernel on loopback only (two namespaces add no kernel path the debug
+  checks see differently);
 - on trixie, every test on its image kernel, by the same rules, on
   loopback only: its rxe is another source (6.12, patched by series/6.12),
   and its userspace (rdma-core 56.1, perftest 25.01, UCX 1.18 natively)
@@ -82,7 +84,10 @@ def combos_for(test, distros, kernels, rxes, topologies, debug_all=False):
         for kernel in kernels:
             if kernel not in DISTRO_KERNELS[distro]:
                 continue
-            if (kernel == "debug" and not debug_all
+            if test.kernels:
+                if kernel not in test.kernels:
+                    continue
+            elif (kernel == "debug" and not debug_all
                     and not any(p in test.name for p in DEBUG_SUBSET)):
                 continue
             for rxe in rxes:

@@ -6,6 +6,8 @@ Header comments declare how it runs:
   # topology: loopback      topologies it runs in (default: both)
   # rxe: ours               rxe variants it runs on (default: both)
   # distro: sid             distributions it runs on (default: all)
+  # kernel: debug           kernels it runs on (default: the image kernel,
+                            and the debug kernel if DEBUG_SUBSET names it)
   # needs: odp implicit-odp device features it needs (lib.sh require)
   # timeout: SEC            per-test limit (default 120; x4 on the debug kernel)
   # xfail-stock: REASON     known stock rxe defect: on stock a failure is
@@ -40,6 +42,7 @@ class VmTest:
     topologies: tuple = ()      # empty: all
     rxes: tuple = ()            # empty: all
     distros: tuple = ()         # empty: all
+    kernels: tuple = ()         # empty: the image kernel, and DEBUG_SUBSET's
     xfail_stock: str = ""
     source: str = ""            # the file that defines it
     extra: dict = field(default_factory=dict)
@@ -64,6 +67,7 @@ def _script_test(path):
                   topologies=tuple(h.get("topology", "").split()),
                   rxes=tuple(h.get("rxe", "").split()),
                   distros=tuple(h.get("distro", "").split()),
+                  kernels=tuple(h.get("kernel", "").split()),
                   xfail_stock=h.get("xfail-stock", ""), source=path)
 
 
