@@ -131,7 +131,9 @@ grep -q '^ib_odp ' /proc/modules || fail "ib_odp was unloaded under its device"
 # The loaded modules keep working until their device is gone.
 pingpong 18903 -o
 rdma link delete rxe0
-modprobe -r rdma_rxe ib_odp
+# rmmod, not modprobe -r: the files of ours are gone, so modprobe no
+# longer knows ib_odp.
+rmmod rdma_rxe ib_odp
 modprobe rdma_rxe
 rdma link add rxe0 type rxe netdev veth0
 ibv_devinfo -v -d rxe0 > /tmp/devinfo.txt
