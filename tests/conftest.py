@@ -159,6 +159,12 @@ def make_scheduler_class():
             for node in self.nodes:
                 if self.workqueue:
                     self._assign_work_unit(node)
+            # A worker runs an item only once it knows the next one (or
+            # is told to shut down): a group of one test (a package test)
+            # would wait for ever. Give each node a second unit, as
+            # LoadScopeScheduling does.
+            for node in self.nodes:
+                self._reschedule(node)
             if not self.workqueue:
                 for node in self.nodes:
                     node.shutdown()

@@ -21,6 +21,8 @@ from ibodp_testlib.vm import vm_run
 # DKMS compiles both modules inside the guest, under TCG: about 11 min of
 # the guest's 13 on an idle core.
 INSTALL_TIMEOUT = 1800
+# dpkg-buildpackage and lintian in the image: about a minute.
+PACKAGE_BUILD_TIMEOUT = 900
 
 
 def pytest_generate_tests(metafunc):
@@ -31,8 +33,13 @@ def pytest_generate_tests(metafunc):
 def test_packages_install_and_work(distro, ib_results, record_property):
     record_property("test", "packages/" + distro)
     record_property("combination", distro)
-    build = subprocess.run([tool("package"), "--distro", distro], cwd=REPO,
-                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    try:
+        build = subprocess.run([tool("package"), "--distro", distro], cwd=REPO,
+                               capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                               timeout=PACKAGE_BUILD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("tools/package --distro %s did not end in %d s"
+                    % (distro, PACKAGE_BUILD_TIMEOUT), pytrace=False)
     log = os.path.join(ib_results, "package-%s.log" % distro)
     with open(log, "w") as f:
         f.write(build.stdout + build.stderr)
