@@ -13,9 +13,12 @@ case $(uname -r) in
 *-ibodp-debug) ;;
 *) fail "not the debug kernel: $(uname -r)" ;;
 esac
+# The log in a file first: with pipefail, grep -q leaving early would
+# fail "dmesg | grep -q" with dmesg's SIGPIPE.
+dmesg > "$TEST_OUT/boot.log" || fail "dmesg failed"
 for check in "KernelAddressSanitizer initialized" "RCU lockdep checking is enabled" \
 	"Kernel memory leak detector initialized"; do
-	dmesg | grep -q "$check" || fail "not in the kernel log: $check"
+	grep -qF "$check" "$TEST_OUT/boot.log" || fail "not in the kernel log: $check"
 done
 [ -w /sys/kernel/debug/kmemleak ] || fail "no /sys/kernel/debug/kmemleak"
 grep -q '^rdma_rxe ' /proc/modules || fail "rdma_rxe is not loaded"
