@@ -26,6 +26,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,70 +48,33 @@ struct fault_options {
 constexpr std::size_t page = 4096;
 constexpr int access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 
-void usage(std::FILE *out)
+ibodp::tools::option_parser make_parser(fault_options &opt)
 {
-	std::fprintf(out,
-	             "Usage: ibodp_fault_lat [options] [HOST]\n"
-	             "Measure cold (page-faulting) and warm RDMA latency on ODP memory.\n\n"
-	             "%s"
-	             "      --op=OP            write, read or send (default write)\n"
-	             "      --invalidate=SIDE  responder, requester, both or none (default\n"
-	             "                         responder): whose pages each cold sample drops\n\n"
-	             "Exit status: 0 ok, 1 error or data mismatch, 2 usage.\n",
-	             ibodp::tools::tool_options_usage().c_str());
-}
-
-// Splits off this tool's own options and parses the shared ones.
-std::variant<fault_options, ibodp::tools::usage_error> parse(int argc, char **argv)
-{
-	fault_options opt;
-	std::vector<std::string> rest;
-	for (int i = 1; i < argc; ++i) {
-		const std::string arg = argv[i];
-		auto value = [&](const std::string &name) -> std::optional<std::string> {
-			if (arg.starts_with(name + "="))
-				return arg.substr(name.size() + 1);
-			if (arg == name && i + 1 < argc)
-				return std::string(argv[++i]);
-			return std::nullopt;
-		};
-		if (arg.starts_with("--op")) {
-			const auto v = value("--op");
-			if (v == "write")
-				opt.op = operation::write;
-			else if (v == "read")
-				opt.op = operation::read;
-			else if (v == "send")
-				opt.op = operation::send;
-			else
-				return ibodp::tools::usage_error{"--op: needs write, read or send"};
-		} else if (arg.starts_with("--invalidate")) {
-			const auto v = value("--invalidate");
-			if (v == "responder")
-				opt.invalidate = side::responder;
-			else if (v == "requester")
-				opt.invalidate = side::requester;
-			else if (v == "both")
-				opt.invalidate = side::both;
-			else if (v == "none")
-				opt.invalidate = side::none;
-			else
-				return ibodp::tools::usage_error{
-				        "--invalidate: needs responder, requester, both or none"};
-		} else {
-			rest.push_back(arg);
-		}
-	}
-	auto common = ibodp::tools::parse_tool_options(rest);
-	if (auto *err = std::get_if<ibodp::tools::usage_error>(&common))
-		return *err;
-	opt.common = std::get<tool_options>(common);
-	if (opt.common.mr == ibodp::mr_kind::pinned && opt.invalidate != side::none)
-		return ibodp::tools::usage_error{
-		        "--mr pinned: pinned pages must not be dropped; add --invalidate none"};
-	if (opt.op == operation::send && opt.common.size > 1024 * 1024)
-		return ibodp::tools::usage_error{"-s: sends are limited to 1 MiB"};
-	return opt;
+	using namespace ibodp::tools;
+	option_parser parser("ibodp_fault_lat", "[options] [HOST]",
+	                     "Measure cold (page-faulting) and warm RDMA latency on ODP memory.",
+	                     "Exit status: 0 ok, 1 error or data mismatch, 2 usage.");
+	add_tool_options(parser, opt.common, opt_all);
+	parser.add({"op", 0, "OP", "write, read or send (default write)",
+	            set_choice(opt.op, {{"write", operation::write},
+	                                {"read", operation::read},
+	                                {"send", operation::send}})});
+	parser.add({"invalidate", 0, "SIDE",
+	            "responder, requester, both or none (default\nresponder): whose pages each "
+	            "cold sample drops",
+	            set_choice(opt.invalidate, {{"responder", side::responder},
+	                                        {"requester", side::requester},
+	                                        {"both", side::both},
+	                                        {"none", side::none}})});
+	parser.check([&opt]() -> std::optional<std::string> {
+		if (opt.common.mr == ibodp::mr_kind::pinned && opt.invalidate != side::none)
+			return "--mr pinned: pinned pages must not be dropped; add --invalidate "
+			       "none";
+		if (opt.op == operation::send && opt.common.size > 1024 * 1024)
+			return "-s: sends are limited to 1 MiB";
+		return std::nullopt;
+	});
+	return parser;
 }
 
 const char *name(operation op)
@@ -456,17 +420,10 @@ int run(const fault_options &opt)
 
 int main(int argc, char **argv)
 {
-	auto parsed = parse(argc, argv);
-	if (auto *err = std::get_if<ibodp::tools::usage_error>(&parsed)) {
-		std::fprintf(stderr, "ibodp_fault_lat: %s\n", err->message.c_str());
-		usage(stderr);
-		return 2;
-	}
-	const auto &opt = std::get<fault_options>(parsed);
-	if (opt.common.help) {
-		usage(stdout);
-		return 0;
-	}
+	fault_options opt;
+	const auto parser = make_parser(opt);
+	if (const auto status = ibodp::tools::parse_command_line(parser, argc, argv))
+		return *status;
 	try {
 		return run(opt);
 	} catch (const ibodp::error &e) {

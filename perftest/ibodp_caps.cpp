@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 // ibodp_caps: list RDMA devices with their ports and ODP capabilities.
+#include "option_parser.hpp"
+
 #include "ibodp/device.hpp"
 #include "ibodp/error.hpp"
-
-#include <getopt.h>
 
 #include <cstdio>
 #include <iostream>
@@ -13,15 +13,22 @@
 namespace
 {
 
-void usage(std::FILE *out)
+struct caps_options {
+	std::string device; ///< empty: every device
+	bool json = false;
+};
+
+ibodp::tools::option_parser make_parser(caps_options &opt)
 {
-	std::fprintf(out, "Usage: ibodp_caps [-d DEV] [--json]\n"
-	                  "List RDMA devices, their ports and their on-demand paging\n"
-	                  "(ODP) capabilities per transport.\n\n"
-	                  "  -d, --ib-dev=DEV  only this device\n"
-	                  "  -j, --json        JSON instead of text\n"
-	                  "  -h, --help        this text\n\n"
-	                  "Exit status: 0 ok, 1 no such device or verbs error, 2 usage.\n");
+	using namespace ibodp::tools;
+	option_parser parser("ibodp_caps", "[options]",
+	                     "List RDMA devices, their ports and their on-demand paging\n"
+	                     "(ODP) capabilities per transport.",
+	                     "Exit status: 0 ok, 1 no such device or verbs error, 2 usage.");
+	parser.add(
+	        {"ib-dev", 'd', "DEV", "only this device (default: all)", set_string(opt.device)});
+	parser.add({"json", 'j', "", "JSON on stdout instead of text", set_flag(opt.json)});
+	return parser;
 }
 
 void print_text(const std::vector<ibodp::device_info> &devices)
@@ -87,47 +94,21 @@ void print_json(const std::vector<ibodp::device_info> &devices)
 
 int main(int argc, char **argv)
 {
-	static const option long_options[] = {
-	        {"ib-dev", required_argument, nullptr, 'd'},
-	        {"json", no_argument, nullptr, 'j'},
-	        {"help", no_argument, nullptr, 'h'},
-	        {nullptr, 0, nullptr, 0},
-	};
-	std::string device;
-	bool json = false;
-	int opt = 0;
-	while ((opt = getopt_long(argc, argv, "d:jh", long_options, nullptr)) != -1) {
-		switch (opt) {
-		case 'd':
-			device = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		std::fprintf(stderr, "ibodp_caps: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
+	caps_options opt;
+	const auto parser = make_parser(opt);
+	if (const auto status = ibodp::tools::parse_command_line(parser, argc, argv))
+		return *status;
 	try {
 		std::vector<ibodp::device_info> devices;
-		if (device.empty())
+		if (opt.device.empty())
 			devices = ibodp::list_devices();
 		else
-			devices.push_back(ibodp::find_device(device));
+			devices.push_back(ibodp::find_device(opt.device));
 		if (devices.empty()) {
 			std::fprintf(stderr, "ibodp_caps: no RDMA device found\n");
 			return 1;
 		}
-		if (json)
+		if (opt.json)
 			print_json(devices);
 		else
 			print_text(devices);

@@ -86,116 +86,107 @@ row measure(const ibodp::protection_domain &pd, mr_kind kind, void *addr, std::s
 	return r;
 }
 
-void usage(std::FILE *out)
+struct reg_cost_options {
+	ibodp::tools::tool_options common{.iterations = 5};
+	std::size_t max_size = 64ULL << 30;
+	std::size_t max_pinned = 256ULL << 20;
+};
+
+ibodp::tools::option_parser make_parser(reg_cost_options &opt)
 {
-	std::fprintf(out,
-	             "Usage: ibodp_reg_cost [-d DEV] [-n REPS] [--mr KIND] [--max-size SIZE]\n"
-	             "                      [--max-pinned SIZE] [--json FILE] [--csv FILE]\n"
-	             "Registration time and memory of sparse regions of 4 KiB .. --max-size\n"
-	             "(default 64G, powers of 16), pinned, ODP and implicit ODP (or only --mr).\n"
-	             "  -n REPS             registrations per size (default 5)\n"
-	             "  --max-pinned SIZE   largest size to pin (default 256M)\n"
-	             "Other options as the other tools:\n%s",
-	             ibodp::tools::tool_options_usage().c_str());
+	using namespace ibodp::tools;
+	option_parser parser(
+	        "ibodp_reg_cost", "[options]",
+	        "Registration time and memory of sparse regions of 4 KiB .. --max-size\n"
+	        "(powers of 16), pinned, ODP and implicit ODP (or only the one of --mr).",
+	        "Exit status: 0 ok, 1 error, 2 usage.");
+	add_tool_options(parser, opt.common, opt_device | opt_iterations | opt_mr | opt_output,
+	                 {.iterations = "registrations per size, at most 100",
+	                  .mr = "only this kind: pinned, odp or implicit\n(default: all three)"});
+	parser.add({"max-size", 0, "BYTES",
+	            "largest region (default " + format_size(opt.max_size) + ")",
+	            set_size(opt.max_size, 4096, std::size_t{1} << 50)});
+	parser.add({"max-pinned", 0, "BYTES",
+	            "largest region to pin (default " + format_size(opt.max_pinned) + ")",
+	            set_size(opt.max_pinned, 1, std::size_t{1} << 50)});
+	parser.check([&opt]() -> std::optional<std::string> {
+		if (opt.common.iterations > 100)
+			return "-n: at most 100 registrations per size";
+		return std::nullopt;
+	});
+	return parser;
+}
+
+std::vector<row> measure_all(const reg_cost_options &opt)
+{
+	const auto &c = opt.common;
+	std::vector<mr_kind> kinds{mr_kind::pinned, mr_kind::odp, mr_kind::implicit_odp};
+	if (c.mr_given)
+		kinds = {c.mr};
+	auto ctx = ibodp::context::open(c.device);
+	ibodp::protection_domain pd(ctx);
+	std::vector<row> rows;
+	for (std::size_t size = 4096; size <= opt.max_size; size *= 16) {
+		void *addr = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+		                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (addr == MAP_FAILED)
+			throw ibodp::error("mmap", errno, human(size));
+		for (mr_kind kind : kinds) {
+			if (kind == mr_kind::implicit_odp && size != 4096)
+				continue; // one implicit region covers every size
+			if (kind == mr_kind::pinned && size > opt.max_pinned) {
+				rows.push_back(
+				        {kind, size, "skipped: above --max-pinned", {}, {}, 0});
+				continue;
+			}
+			std::fprintf(stderr, "%s %s...\n", ibodp::to_string(kind),
+			             human(size).c_str());
+			rows.push_back(measure(pd, kind, addr, size, c.iterations));
+		}
+		munmap(addr, size);
+	}
+	return rows;
+}
+
+void write_results(const reg_cost_options &opt, const std::vector<row> &rows)
+{
+	std::printf("ibodp_reg_cost on %s, %zu registrations per size, median times\n",
+	            opt.common.device.c_str(), opt.common.iterations);
+	std::printf(" %-13s %10s %14s %14s %14s  %s\n", "kind", "size", "reg p50[us]",
+	            "dereg p50[us]", "memory[KiB]", "note");
+	std::vector<std::string> json_rows;
+	std::string csv = "kind,size_bytes,reg_p50_us,reg_mean_us,dereg_p50_us,memory_kib,error\n";
+	for (const auto &r : rows) {
+		const std::string size = r.kind == mr_kind::implicit_odp ? "all" : human(r.size);
+		std::printf(" %-13s %10s %14.1f %14.1f %14.0f  %s\n", ibodp::to_string(r.kind),
+		            size.c_str(), r.reg_us.p50, r.dereg_us.p50, r.mem_kib, r.error.c_str());
+		json_rows.push_back(
+		        ibodp::tools::json_object()
+		                .add("kind", ibodp::to_string(r.kind))
+		                .add("size", static_cast<std::uint64_t>(r.size))
+		                .add("error", r.error)
+		                .add_raw("reg", ibodp::tools::json_summary(r.reg_us))
+		                .add_raw("dereg", ibodp::tools::json_summary(r.dereg_us))
+		                .add("memory_kib", r.mem_kib)
+		                .str());
+		csv += std::string(ibodp::to_string(r.kind)) + "," + std::to_string(r.size) + "," +
+		       std::to_string(r.reg_us.p50) + "," + std::to_string(r.reg_us.mean) + "," +
+		       std::to_string(r.dereg_us.p50) + "," + std::to_string(r.mem_kib) + ",\"" +
+		       r.error + "\"\n";
+	}
+	ibodp::tools::write_row_results(opt.common, "ibodp_reg_cost", json_rows, csv);
 }
 
 } // namespace
 
 int main(int argc, char **argv)
 {
-	std::vector<std::string> rest;
-	std::size_t max_size = 64ULL << 30;
-	std::size_t max_pinned = 256ULL << 20;
-	bool only_kind = false;
-	for (int i = 1; i < argc; ++i) {
-		const std::string arg = argv[i];
-		if ((arg == "--max-size" || arg == "--max-pinned") && i + 1 < argc) {
-			const auto size = ibodp::tools::parse_size(argv[++i]);
-			if (!size || *size == 0) {
-				std::fprintf(stderr,
-				             "ibodp_reg_cost: %s: needs a size in bytes "
-				             "(suffix K, M or G allowed), at least 1\n",
-				             arg.c_str());
-				return 2;
-			}
-			(arg == "--max-size" ? max_size : max_pinned) = *size;
-			continue;
-		}
-		only_kind |= arg.starts_with("--mr");
-		rest.push_back(arg);
-	}
-	auto parsed = ibodp::tools::parse_tool_options(rest, {.iterations = 5});
-	if (auto *err = std::get_if<ibodp::tools::usage_error>(&parsed)) {
-		std::fprintf(stderr, "ibodp_reg_cost: %s\n", err->message.c_str());
-		usage(stderr);
-		return 2;
-	}
-	auto opt = std::get<ibodp::tools::tool_options>(parsed);
-	if (opt.help) {
-		usage(stdout);
-		return 0;
-	}
-	const std::size_t reps = std::min<std::size_t>(opt.iterations, 100);
-	std::vector<mr_kind> kinds{mr_kind::pinned, mr_kind::odp, mr_kind::implicit_odp};
-	if (only_kind)
-		kinds = {opt.mr};
+	reg_cost_options opt;
+	const auto parser = make_parser(opt);
+	if (const auto status = ibodp::tools::parse_command_line(parser, argc, argv))
+		return *status;
 	try {
-		auto ctx = ibodp::context::open(opt.device);
-		ibodp::protection_domain pd(ctx);
-		std::vector<row> rows;
-		for (std::size_t size = 4096; size <= max_size; size *= 16) {
-			void *addr = mmap(nullptr, size, PROT_READ | PROT_WRITE,
-			                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-			if (addr == MAP_FAILED)
-				throw ibodp::error("mmap", errno, human(size));
-			for (mr_kind kind : kinds) {
-				if (kind == mr_kind::implicit_odp && size != 4096)
-					continue; // one implicit region covers every size
-				if (kind == mr_kind::pinned && size > max_pinned) {
-					rows.push_back({kind,
-					                size,
-					                "skipped: above --max-pinned",
-					                {},
-					                {},
-					                0});
-					continue;
-				}
-				std::fprintf(stderr, "%s %s...\n", ibodp::to_string(kind),
-				             human(size).c_str());
-				rows.push_back(measure(pd, kind, addr, size, reps));
-			}
-			munmap(addr, size);
-		}
-
-		std::printf("ibodp_reg_cost on %s, %zu registrations per size, median times\n",
-		            opt.device.c_str(), reps);
-		std::printf(" %-13s %10s %14s %14s %14s  %s\n", "kind", "size", "reg p50[us]",
-		            "dereg p50[us]", "memory[KiB]", "note");
-		std::vector<std::string> json_rows;
-		std::string csv =
-		        "kind,size_bytes,reg_p50_us,reg_mean_us,dereg_p50_us,memory_kib,error\n";
-		for (const auto &r : rows) {
-			const std::string size =
-			        r.kind == mr_kind::implicit_odp ? "all" : human(r.size);
-			std::printf(" %-13s %10s %14.1f %14.1f %14.0f  %s\n",
-			            ibodp::to_string(r.kind), size.c_str(), r.reg_us.p50,
-			            r.dereg_us.p50, r.mem_kib, r.error.c_str());
-			json_rows.push_back(
-			        ibodp::tools::json_object()
-			                .add("kind", ibodp::to_string(r.kind))
-			                .add("size", static_cast<std::uint64_t>(r.size))
-			                .add("error", r.error)
-			                .add_raw("reg", ibodp::tools::json_summary(r.reg_us))
-			                .add_raw("dereg", ibodp::tools::json_summary(r.dereg_us))
-			                .add("memory_kib", r.mem_kib)
-			                .str());
-			csv += std::string(ibodp::to_string(r.kind)) + "," +
-			       std::to_string(r.size) + "," + std::to_string(r.reg_us.p50) + "," +
-			       std::to_string(r.reg_us.mean) + "," +
-			       std::to_string(r.dereg_us.p50) + "," + std::to_string(r.mem_kib) +
-			       ",\"" + r.error + "\"\n";
-		}
-		ibodp::tools::write_row_results(opt, "ibodp_reg_cost", json_rows, csv);
+		write_results(opt, measure_all(opt));
 	} catch (const ibodp::error &e) {
 		std::fprintf(stderr, "ibodp_reg_cost: %s\n", e.what());
 		return 1;

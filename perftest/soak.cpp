@@ -40,14 +40,12 @@
 #include <random>
 #include <string>
 #include <thread>
-#include <variant>
 #include <vector>
 
 namespace
 {
 
 using namespace std::chrono_literals;
-using ibodp::tools::usage_error;
 
 constexpr int access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ |
                        IBV_ACCESS_REMOTE_ATOMIC;
@@ -60,73 +58,42 @@ constexpr auto completion_timeout = 20s;
 #endif
 
 struct soak_options {
-	ibodp::tools::tool_options common;
+	ibodp::tools::tool_options common{.size = 64 * 1024};
 	double seconds = 60;
 	std::size_t slots = 256;
 	bool churn = true;
 };
 
-void usage(FILE *out)
+ibodp::tools::option_parser make_parser(soak_options &opt)
 {
-	std::fprintf(
-	        out,
-	        "Usage: ibodp_soak [options] [SERVER_HOST]\n"
+	using namespace ibodp::tools;
+	option_parser parser(
+	        "ibodp_soak", "[options] [HOST]",
 	        "RDMA WRITE/READ/SEND/atomics with checked payloads on ODP memory while\n"
 	        "the memory is churned (madvise, munmap, mprotect, fork, mremap, THP,\n"
-	        "pageout, compaction, KSM). Without SERVER_HOST: server (or --loopback).\n\n"
-	        "      --minutes=N        run for N minutes (default 1)\n"
-	        "      --seconds=N        run for N seconds\n"
-	        "      --slots=N          slots per buffer (default 256); -s is the slot size\n"
-	        "                         (default 64K, a multiple of 4K)\n"
-	        "      --no-churn         traffic only\n"
-	        "%s"
-	        "\nExit status: 0 when every payload and atomic result was right and no\n"
-	        "operation failed, 1 otherwise, 2 for bad options.\n",
-	        ibodp::tools::tool_options_usage().c_str());
-}
-
-std::variant<soak_options, usage_error> parse(int argc, char **argv)
-{
-	soak_options opt;
-	std::vector<std::string> rest;
-	for (int i = 1; i < argc; ++i) {
-		const std::string arg = argv[i];
-		auto value = [&](std::string_view name) -> std::optional<std::string> {
-			if (arg.rfind(std::string(name) + "=", 0) == 0)
-				return arg.substr(name.size() + 1);
-			if (arg == name && i + 1 < argc)
-				return std::string(argv[++i]);
-			return std::nullopt;
-		};
-		try {
-			if (auto minutes = value("--minutes")) {
-				opt.seconds = std::stod(*minutes) * 60;
-			} else if (auto seconds = value("--seconds")) {
-				opt.seconds = std::stod(*seconds);
-			} else if (auto slots = value("--slots")) {
-				opt.slots = std::stoul(*slots);
-			} else if (arg == "--no-churn") {
-				opt.churn = false;
-			} else {
-				rest.push_back(arg);
-			}
-		} catch (const std::exception &) {
-			return usage_error{"bad value in '" + arg + "'"};
-		}
-	}
-	auto common = ibodp::tools::parse_tool_options(rest, {.size = 64 * 1024});
-	if (auto *err = std::get_if<usage_error>(&common))
-		return *err;
-	opt.common = std::get<ibodp::tools::tool_options>(common);
-	if (opt.common.mr == ibodp::mr_kind::pinned)
-		return usage_error{"--mr pinned: the soak is about ODP memory"};
-	if (opt.common.size < 2 * page || opt.common.size % page != 0 || opt.common.size > 16 << 20)
-		return usage_error{"-s: a multiple of 4K from 8K to 16M"};
-	if (opt.slots < 2 || opt.slots > 65536)
-		return usage_error{"--slots: 2 to 65536"};
-	if (!(opt.seconds > 0))
-		return usage_error{"--minutes/--seconds: more than 0"};
-	return opt;
+	        "pageout, compaction, KSM). Without HOST: server (or --loopback).",
+	        "Exit status: 0 when every payload and atomic result was right and no\n"
+	        "operation failed, 1 otherwise, 2 for bad options.");
+	// -s is the slot size; -n and --prefetch mean nothing to a soak.
+	add_tool_options(parser, opt.common, opt_all & ~(opt_iterations | opt_prefetch),
+	                 {.size = "slot size"});
+	parser.add(
+	        {"minutes", 0, "N", "run for N minutes (default 1)", set_seconds(opt.seconds, 60)});
+	parser.add({"seconds", 0, "N", "run for N seconds", set_seconds(opt.seconds)});
+	parser.add({"slots", 0, "N",
+	            "slots per buffer (default " + std::to_string(opt.slots) +
+	                    "); -s, the slot size,\nis a multiple of 4K from 8K to 16M",
+	            set_count(opt.slots, 2, 65536)});
+	parser.add({"no-churn", 0, "", "traffic only", set_flag(opt.churn, false)});
+	parser.check([&opt]() -> std::optional<std::string> {
+		const std::size_t size = opt.common.size;
+		if (opt.common.mr == ibodp::mr_kind::pinned)
+			return "--mr pinned: the soak is about ODP memory";
+		if (size < 2 * page || size % page != 0 || size > 16 << 20)
+			return "-s: a multiple of 4K from 8K to 16M";
+		return std::nullopt;
+	});
+	return parser;
 }
 
 // A deterministic byte pattern per seed; a payload carries its seed in its
@@ -782,17 +749,10 @@ int run_two_processes(const soak_options &opt)
 
 int main(int argc, char **argv)
 {
-	auto parsed = parse(argc, argv);
-	if (auto *err = std::get_if<usage_error>(&parsed)) {
-		std::fprintf(stderr, "ibodp_soak: %s\n", err->message.c_str());
-		usage(stderr);
-		return 2;
-	}
-	const auto &opt = std::get<soak_options>(parsed);
-	if (opt.common.help) {
-		usage(stdout);
-		return 0;
-	}
+	soak_options opt;
+	const auto parser = make_parser(opt);
+	if (const auto status = ibodp::tools::parse_command_line(parser, argc, argv))
+		return *status;
 	try {
 		return opt.common.loopback ? run_loopback(opt) : run_two_processes(opt);
 	} catch (const ibodp::error &e) {

@@ -95,121 +95,114 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 	return r;
 }
 
-void usage(std::FILE *out)
+struct stream_options {
+	ibodp::tools::tool_options common{.size = 64 * 1024, .iterations = 3};
+	std::size_t region = 64ULL << 20;
+	std::size_t random_messages = 0; ///< 0: every slot in order
+};
+
+ibodp::tools::option_parser make_parser(stream_options &opt)
 {
-	std::fprintf(out,
-	             "Usage: ibodp_stream [--region BYTES] [-s BYTES] [-n PASSES] [--mr KIND]\n"
-	             "                    [--prefetch] [-d DEV] [--json FILE] [--csv FILE]\n"
-	             "Throughput of RDMA WRITEs of -s bytes (default 64K) over a freshly mapped\n"
-	             "region of --region bytes (default 64M), registration included.\n"
-	             "  -n PASSES   passes, each over a new region (default 3)\n%s",
-	             ibodp::tools::tool_options_usage().c_str());
+	using namespace ibodp::tools;
+	option_parser parser(
+	        "ibodp_stream", "[options]",
+	        "Throughput of RDMA WRITEs of -s bytes over a freshly mapped region of\n"
+	        "--region bytes, registration (and prefetch) included; in one process.",
+	        "Exit status: 0 ok, 1 error or data mismatch, 2 usage.");
+	add_tool_options(parser, opt.common,
+	                 opt_device | opt_gid | opt_size | opt_iterations | opt_mr | opt_prefetch |
+	                         opt_output,
+	                 {.iterations = "passes, each over a new region"});
+	parser.add({"region", 0, "BYTES",
+	            "bytes of fresh memory per pass (default " + format_size(opt.region) + ")",
+	            set_size(opt.region, 1, std::size_t{1} << 40)});
+	parser.add({"random", 0, "N",
+	            "write only N messages at distinct random places\n(default: every slot "
+	            "in order)",
+	            set_count(opt.random_messages, 1, std::size_t{1} << 32)});
+	parser.check([&opt]() -> std::optional<std::string> {
+		if (opt.region < opt.common.size || opt.region % opt.common.size != 0)
+			return "--region must be a multiple of -s";
+		return std::nullopt;
+	});
+	return parser;
+}
+
+void write_results(const stream_options &opt, const std::vector<double> &mbps, std::size_t messages,
+                   std::size_t mismatches)
+{
+	const auto &c = opt.common;
+	const auto s = ibodp::tools::summarize(mbps);
+	std::printf("ibodp_stream: %s%s, %zu %s %zu-byte writes over %zu MiB fresh memory, "
+	            "%zu passes\n",
+	            ibodp::to_string(c.mr), c.prefetch ? " + prefetch" : "", messages,
+	            opt.random_messages != 0 ? "random" : "sequential", c.size, opt.region >> 20,
+	            mbps.size());
+	std::printf(" throughput [MB/s]: p50 %.1f, min %.1f, max %.1f; mismatched messages %zu\n",
+	            s.p50, s.min, s.max, mismatches);
+	if (!c.json_file.empty())
+		ibodp::tools::write_file(
+		        c.json_file,
+		        ibodp::tools::json_object()
+		                        .add("tool", "ibodp_stream")
+		                        .add("mr", ibodp::to_string(c.mr))
+		                        .add("prefetch", c.prefetch)
+		                        .add("size", static_cast<std::uint64_t>(c.size))
+		                        .add("region", static_cast<std::uint64_t>(opt.region))
+		                        .add("messages", static_cast<std::uint64_t>(messages))
+		                        .add("random", opt.random_messages != 0)
+		                        .add("mbps_p50", s.p50)
+		                        .add("mbps_min", s.min)
+		                        .add("mbps_max", s.max)
+		                        .add("mismatches", static_cast<std::uint64_t>(mismatches))
+		                        .str() +
+		                "\n");
+	if (!c.csv_file.empty()) {
+		std::string csv = "pass,mb_per_s\n";
+		for (std::size_t i = 0; i < mbps.size(); ++i)
+			csv += std::to_string(i) + "," + std::to_string(mbps[i]) + "\n";
+		ibodp::tools::write_file(c.csv_file, csv);
+	}
+}
+
+// Every pass over a new region; returns the number of mismatched messages.
+std::size_t run(const stream_options &opt)
+{
+	const auto &c = opt.common;
+	ibodp::rc_loopback pair(c.device, c.gid_index);
+	std::vector<unsigned char> src_data(max_outstanding * c.size);
+	for (std::size_t i = 0; i < src_data.size(); ++i)
+		src_data[i] = pattern(i / c.size, i);
+	ibodp::memory_region src_mr(pair.pd, src_data.data(), src_data.size(), mr_access,
+	                            ibodp::mr_kind::pinned);
+	std::vector<std::size_t> order(opt.region / c.size);
+	std::iota(order.begin(), order.end(), std::size_t{0});
+	if (opt.random_messages != 0) {
+		std::mt19937_64 rng(42);
+		std::shuffle(order.begin(), order.end(), rng);
+		order.resize(std::min(opt.random_messages, order.size()));
+	}
+	std::vector<double> mbps;
+	std::size_t mismatches = 0;
+	for (std::size_t p = 0; p < c.iterations; ++p) {
+		const auto r = one_pass(pair, src_mr, src_data.data(), c, opt.region, order);
+		mbps.push_back(static_cast<double>(r.bytes) / r.seconds / 1e6);
+		mismatches += r.mismatched_messages;
+	}
+	write_results(opt, mbps, order.size(), mismatches);
+	return mismatches;
 }
 
 } // namespace
 
 int main(int argc, char **argv)
 {
-	std::vector<std::string> rest;
-	std::size_t region = 64ULL << 20;
-	std::size_t random_messages = 0;
-	for (int i = 1; i < argc; ++i) {
-		const std::string arg = argv[i];
-		if (arg == "--random" && i + 1 < argc) {
-			random_messages = std::strtoull(argv[++i], nullptr, 10);
-			if (random_messages == 0) {
-				std::fprintf(
-				        stderr,
-				        "ibodp_stream: --random needs a count of at least 1\n");
-				return 2;
-			}
-			continue;
-		}
-		if (arg == "--region" && i + 1 < argc) {
-			const auto size = ibodp::tools::parse_size(argv[++i]);
-			if (!size || *size == 0) {
-				std::fprintf(stderr,
-				             "ibodp_stream: --region: needs a size in bytes "
-				             "(suffix K, M or G allowed), at least 1\n");
-				return 2;
-			}
-			region = *size;
-			continue;
-		}
-		rest.push_back(arg);
-	}
-	auto parsed = ibodp::tools::parse_tool_options(rest, {.size = 64 * 1024, .iterations = 3});
-	if (auto *err = std::get_if<ibodp::tools::usage_error>(&parsed)) {
-		std::fprintf(stderr, "ibodp_stream: %s\n", err->message.c_str());
-		usage(stderr);
-		return 2;
-	}
-	auto opt = std::get<ibodp::tools::tool_options>(parsed);
-	if (opt.help) {
-		usage(stdout);
-		return 0;
-	}
-	const std::size_t passes = opt.iterations;
-	if (region < opt.size || region % opt.size != 0) {
-		std::fprintf(stderr, "ibodp_stream: --region must be a multiple of -s\n");
-		return 2;
-	}
+	stream_options opt;
+	const auto parser = make_parser(opt);
+	if (const auto status = ibodp::tools::parse_command_line(parser, argc, argv))
+		return *status;
 	try {
-		ibodp::rc_loopback pair(opt.device, opt.gid_index);
-		std::vector<unsigned char> src_data(max_outstanding * opt.size);
-		for (std::size_t i = 0; i < src_data.size(); ++i)
-			src_data[i] = pattern(i / opt.size, i);
-		ibodp::memory_region src_mr(pair.pd, src_data.data(), src_data.size(), mr_access,
-		                            ibodp::mr_kind::pinned);
-		std::vector<std::size_t> order(region / opt.size);
-		std::iota(order.begin(), order.end(), std::size_t{0});
-		if (random_messages != 0) {
-			std::mt19937_64 rng(42);
-			std::shuffle(order.begin(), order.end(), rng);
-			order.resize(std::min(random_messages, order.size()));
-		}
-		std::vector<double> mbps;
-		std::size_t mismatches = 0;
-		for (std::size_t p = 0; p < passes; ++p) {
-			const auto r = one_pass(pair, src_mr, src_data.data(), opt, region, order);
-			mbps.push_back(static_cast<double>(r.bytes) / r.seconds / 1e6);
-			mismatches += r.mismatched_messages;
-		}
-		const auto s = ibodp::tools::summarize(mbps);
-		std::printf("ibodp_stream: %s%s, %zu %s %zu-byte writes over %zu MiB fresh memory, "
-		            "%zu passes\n",
-		            ibodp::to_string(opt.mr), opt.prefetch ? " + prefetch" : "",
-		            order.size(), random_messages != 0 ? "random" : "sequential", opt.size,
-		            region >> 20, passes);
-		std::printf(" throughput [MB/s]: p50 %.1f, min %.1f, max %.1f; mismatched messages "
-		            "%zu\n",
-		            s.p50, s.min, s.max, mismatches);
-		if (!opt.json_file.empty())
-			ibodp::tools::write_file(
-			        opt.json_file,
-			        ibodp::tools::json_object()
-			                        .add("tool", "ibodp_stream")
-			                        .add("mr", ibodp::to_string(opt.mr))
-			                        .add("prefetch", opt.prefetch)
-			                        .add("size", static_cast<std::uint64_t>(opt.size))
-			                        .add("region", static_cast<std::uint64_t>(region))
-			                        .add("messages",
-			                             static_cast<std::uint64_t>(order.size()))
-			                        .add("random", random_messages != 0)
-			                        .add("mbps_p50", s.p50)
-			                        .add("mbps_min", s.min)
-			                        .add("mbps_max", s.max)
-			                        .add("mismatches",
-			                             static_cast<std::uint64_t>(mismatches))
-			                        .str() +
-			                "\n");
-		if (!opt.csv_file.empty()) {
-			std::string csv = "pass,mb_per_s\n";
-			for (std::size_t i = 0; i < mbps.size(); ++i)
-				csv += std::to_string(i) + "," + std::to_string(mbps[i]) + "\n";
-			ibodp::tools::write_file(opt.csv_file, csv);
-		}
-		return mismatches == 0 ? 0 : 1;
+		return run(opt) == 0 ? 0 : 1;
 	} catch (const ibodp::error &e) {
 		std::fprintf(stderr, "ibodp_stream: %s\n", e.what());
 		return 1;

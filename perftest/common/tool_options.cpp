@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 #include "tool_options.hpp"
 
-#include <charconv>
 #include <limits>
-#include <optional>
-#include <string_view>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace ibodp::tools
 {
@@ -12,161 +12,110 @@ namespace ibodp::tools
 namespace
 {
 
-template <typename T> std::optional<T> parse_number(std::string_view text)
+// The command-line names of the kinds (--mr).
+std::vector<std::pair<std::string, mr_kind>> mr_kind_names()
 {
-	T value{};
-	const char *end = text.data() + text.size();
-	auto [ptr, ec] = std::from_chars(text.data(), end, value);
-	if (ec != std::errc() || ptr != end)
-		return std::nullopt;
-	return value;
+	return {{"pinned", mr_kind::pinned},
+	        {"odp", mr_kind::odp},
+	        {"implicit", mr_kind::implicit_odp}};
 }
 
-std::optional<mr_kind> parse_kind(std::string_view text)
+std::string cli_name(mr_kind kind)
 {
-	if (text == "pinned")
-		return mr_kind::pinned;
-	if (text == "odp")
-		return mr_kind::odp;
-	if (text == "implicit")
-		return mr_kind::implicit_odp;
-	return std::nullopt;
+	for (const auto &[name, k] : mr_kind_names()) {
+		if (k == kind)
+			return name;
+	}
+	return "?";
+}
+
+// A value converted to a narrower field after the range check.
+template <typename T> option_handler set_narrow(T &target, std::size_t min, std::size_t max)
+{
+	return [&target, min, max](std::string_view value) -> std::optional<std::string> {
+		std::size_t n = 0;
+		if (auto why = set_count(n, min, max)(value))
+			return why;
+		target = static_cast<T>(n);
+		return std::nullopt;
+	};
 }
 
 } // namespace
 
-std::optional<std::size_t> parse_size(std::string_view text)
+void add_tool_options(option_parser &parser, tool_options &opt, unsigned groups,
+                      const tool_option_help &help)
 {
-	std::size_t value = 0;
-	const char *end = text.data() + text.size();
-	auto [ptr, ec] = std::from_chars(text.data(), end, value);
-	if (ec != std::errc() || ptr == text.data())
-		return std::nullopt;
-	unsigned shift = 0;
-	if (ptr != end) {
-		if (ptr + 1 != end)
-			return std::nullopt;
-		switch (*ptr) {
-		case 'K':
-		case 'k':
-			shift = 10;
-			break;
-		case 'M':
-		case 'm':
-			shift = 20;
-			break;
-		case 'G':
-		case 'g':
-			shift = 30;
-			break;
-		default:
-			return std::nullopt;
-		}
+	constexpr std::size_t max_size = std::numeric_limits<std::size_t>::max();
+	if (groups & opt_device)
+		parser.add({"ib-dev", 'd', "DEV", "RDMA device (default " + opt.device + ")",
+		            set_string(opt.device)});
+	if (groups & opt_gid)
+		parser.add({"gid-index", 'x', "N",
+		            "GID index (default " + std::to_string(opt.gid_index) + ")",
+		            set_narrow(opt.gid_index, 0, 255)});
+	if (groups & opt_size)
+		parser.add({"size", 's', "BYTES",
+		            help.size + ", K/M/G suffixes (default " + format_size(opt.size) + ")",
+		            set_size(opt.size, 1, max_size)});
+	if (groups & opt_iterations)
+		parser.add(
+		        {"iters", 'n', "N",
+		         help.iterations + " (default " + std::to_string(opt.iterations) + ")",
+		         set_count(opt.iterations, 1, std::numeric_limits<std::uint32_t>::max())});
+	if (groups & opt_connection) {
+		parser.add({"port", 'p', "PORT",
+		            "TCP port of the set-up exchange (default " + std::to_string(opt.port) +
+		                    ")",
+		            set_narrow(opt.port, 1, 65535)});
+		parser.add({"loopback", 0, "", "client and server in this process",
+		            set_flag(opt.loopback)});
+		parser.positional("HOST", "run as client of the server on HOST", 1,
+		                  set_string(opt.host));
 	}
-	if (value > (std::numeric_limits<std::size_t>::max() >> shift))
+	if (groups & opt_mr) {
+		auto choose = set_choice(opt.mr, mr_kind_names());
+		parser.add({"mr", 0, "KIND",
+		            !help.mr.empty() ? help.mr
+		                             : std::string("pinned, odp or implicit (default ") +
+		                                       cli_name(opt.mr) + ")",
+		            [&opt, choose](std::string_view value) {
+			            opt.mr_given = true;
+			            return choose(value);
+		            }});
+	}
+	if (groups & opt_prefetch)
+		parser.add({"prefetch", 0, "", "prefetch ODP memory before measuring",
+		            set_flag(opt.prefetch)});
+	if (groups & opt_output) {
+		parser.add({"json", 0, "FILE", "write results as JSON", set_string(opt.json_file)});
+		parser.add({"csv", 0, "FILE", "write results as CSV", set_string(opt.csv_file)});
+	}
+	parser.check([&opt]() -> std::optional<std::string> {
+		if (auto err = check_tool_options(opt))
+			return err->message;
 		return std::nullopt;
-	return value << shift;
+	});
+}
+
+std::optional<usage_error> check_tool_options(const tool_options &opt)
+{
+	if (opt.loopback && !opt.host.empty())
+		return usage_error{"--loopback takes no server host"};
+	if (opt.prefetch && opt.mr == mr_kind::pinned)
+		return usage_error{"--prefetch needs --mr odp or implicit"};
+	return std::nullopt;
 }
 
 std::variant<tool_options, usage_error> parse_tool_options(const std::vector<std::string> &args,
                                                            const tool_options &defaults)
 {
 	tool_options opt = defaults;
-	for (std::size_t i = 0; i < args.size(); ++i) {
-		const std::string &arg = args[i];
-		// Options with a value take it from the next argument or after '='.
-		std::string name = arg;
-		std::optional<std::string> value;
-		if (const auto eq = arg.find('=');
-		    arg.starts_with("--") && eq != std::string::npos) {
-			name = arg.substr(0, eq);
-			value = arg.substr(eq + 1);
-		}
-		auto take = [&]() -> std::optional<std::string> {
-			if (value)
-				return value;
-			if (i + 1 < args.size())
-				return args[++i];
-			return std::nullopt;
-		};
-		auto bad = [&](const std::string &why) { return usage_error{name + ": " + why}; };
-
-		if (name == "-h" || name == "--help") {
-			opt.help = true;
-		} else if (name == "-d" || name == "--ib-dev") {
-			const auto v = take();
-			if (!v || v->empty())
-				return bad("needs a device name");
-			opt.device = *v;
-		} else if (name == "-x" || name == "--gid-index") {
-			const auto v = take();
-			const auto n = v ? parse_number<int>(*v) : std::nullopt;
-			if (!n || *n < 0 || *n > 255)
-				return bad("needs a GID index from 0 to 255");
-			opt.gid_index = *n;
-		} else if (name == "-s" || name == "--size") {
-			const auto v = take();
-			const auto n = v ? parse_size(*v) : std::nullopt;
-			if (!n || *n == 0)
-				return bad("needs a size in bytes (suffix K, M or G allowed), at "
-				           "least 1");
-			opt.size = *n;
-		} else if (name == "-n" || name == "--iters") {
-			const auto v = take();
-			const auto n = v ? parse_number<std::size_t>(*v) : std::nullopt;
-			if (!n || *n == 0)
-				return bad("needs a number of iterations, at least 1");
-			opt.iterations = *n;
-		} else if (name == "-p" || name == "--port") {
-			const auto v = take();
-			const auto n = v ? parse_number<unsigned>(*v) : std::nullopt;
-			if (!n || *n == 0 || *n > 65535)
-				return bad("needs a TCP port from 1 to 65535");
-			opt.port = static_cast<std::uint16_t>(*n);
-		} else if (name == "--mr") {
-			const auto v = take();
-			const auto k = v ? parse_kind(*v) : std::nullopt;
-			if (!k)
-				return bad("needs pinned, odp or implicit");
-			opt.mr = *k;
-		} else if (name == "--prefetch") {
-			opt.prefetch = true;
-		} else if (name == "--loopback") {
-			opt.loopback = true;
-		} else if (name == "--json" || name == "--csv") {
-			const auto v = take();
-			if (!v || v->empty())
-				return bad("needs a file name");
-			(name == "--json" ? opt.json_file : opt.csv_file) = *v;
-		} else if (!arg.empty() && arg[0] == '-') {
-			return usage_error{"unknown option " + arg};
-		} else if (opt.host.empty()) {
-			opt.host = arg;
-		} else {
-			return usage_error{"unexpected argument " + arg};
-		}
-	}
-	if (opt.loopback && !opt.host.empty())
-		return usage_error{"--loopback takes no server host"};
-	if (opt.prefetch && opt.mr == mr_kind::pinned)
-		return usage_error{"--prefetch needs --mr odp or implicit"};
+	option_parser parser("tool", "[options]", "");
+	add_tool_options(parser, opt, opt_all);
+	if (auto err = parser.parse(args))
+		return *err;
 	return opt;
-}
-
-std::string tool_options_usage()
-{
-	return "  -d, --ib-dev=DEV       RDMA device (default rxe0)\n"
-	       "  -x, --gid-index=N      GID index (default 1)\n"
-	       "  -s, --size=BYTES       message size, K/M/G suffixes (default 4096)\n"
-	       "  -n, --iters=N          iterations (default 1000)\n"
-	       "  -p, --port=PORT        TCP port of the set-up exchange (default 18515)\n"
-	       "      --loopback         client and server in this process\n"
-	       "      --mr=KIND          pinned, odp or implicit (default odp)\n"
-	       "      --prefetch         prefetch ODP memory before measuring\n"
-	       "      --json=FILE        write results as JSON\n"
-	       "      --csv=FILE         write results as CSV\n"
-	       "  -h, --help             this text\n"
-	       "  HOST                   run as client of the server on HOST\n";
 }
 
 } // namespace ibodp::tools

@@ -80,10 +80,42 @@ TEST(ToolOptions, ContradictionsAreRejected)
 	EXPECT_NE(rejected({"--mr", "pinned", "--prefetch"}).find("--prefetch"), std::string::npos);
 }
 
-TEST(ToolOptions, Help)
+TEST(ToolOptions, HelpShowsTheToolsDefaults)
 {
-	EXPECT_TRUE(parsed({"-h"}).help);
-	EXPECT_NE(ibodp::tools::tool_options_usage().find("--mr=KIND"), std::string::npos);
+	ibodp::tools::tool_options opt{.size = 64 * 1024, .iterations = 3};
+	ibodp::tools::option_parser parser("ibodp_x", "[options]", "");
+	ibodp::tools::add_tool_options(parser, opt, ibodp::tools::opt_all,
+	                               {.iterations = "passes"});
+	const std::string usage = parser.usage();
+	EXPECT_NE(usage.find("-s, --size=BYTES"), std::string::npos) << usage;
+	EXPECT_NE(usage.find("(default 64K)"), std::string::npos) << usage;
+	EXPECT_NE(usage.find("passes (default 3)"), std::string::npos) << usage;
+	EXPECT_NE(usage.find("--mr=KIND"), std::string::npos) << usage;
+	EXPECT_NE(usage.find("HOST"), std::string::npos) << usage;
+}
+
+// A tool that takes only some groups rejects the others.
+TEST(ToolOptions, GroupsLeftOutAreUnknown)
+{
+	ibodp::tools::tool_options opt;
+	ibodp::tools::option_parser parser("ibodp_x", "[options]", "");
+	ibodp::tools::add_tool_options(parser, opt, ibodp::tools::opt_device);
+	EXPECT_FALSE(parser.parse({"-d", "rxe1"}));
+	EXPECT_EQ(opt.device, "rxe1");
+	for (const std::vector<std::string> &args :
+	     {std::vector<std::string>{"-s", "4K"}, {"--prefetch"}, {"--loopback"}, {"host"}}) {
+		const auto err = parser.parse(args);
+		ASSERT_TRUE(err) << args[0];
+		EXPECT_EQ(parser.usage().find(args[0] == "host" ? "HOST" : args[0]),
+		          std::string::npos)
+		        << args[0];
+	}
+}
+
+TEST(ToolOptions, MrGivenIsRecorded)
+{
+	EXPECT_FALSE(parsed({}).mr_given);
+	EXPECT_TRUE(parsed({"--mr=odp"}).mr_given);
 }
 
 } // namespace
