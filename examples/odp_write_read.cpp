@@ -173,7 +173,7 @@ void complete(ibodp::completion_queue &cq, const char *what)
 {
 	const auto done = cq.wait(10s);
 	if (!done)
-		throw ibodp::error(what, ETIMEDOUT, "no completion");
+		throw ibodp::error(what, done.error(), done.why_none());
 	if (!done->ok())
 		throw ibodp::error(what, EIO, done->status_name());
 }

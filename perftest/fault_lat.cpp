@@ -256,7 +256,8 @@ double timed_op(const fault_options &opt, ibodp::queue_pair &qp, ibodp::completi
 	const auto done = cq.wait(10s);
 	const auto stop = std::chrono::steady_clock::now();
 	if (!done)
-		throw ibodp::error("wait", ETIMEDOUT, name(opt.op));
+		throw ibodp::error("wait", done.error(),
+		                   std::string(name(opt.op)) + ": " + done.why_none());
 	if (!done->ok())
 		throw ibodp::error(name(opt.op), EIO, done->status_name());
 	return std::chrono::duration<double, std::micro>(stop - start).count();

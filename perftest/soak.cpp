@@ -447,7 +447,7 @@ private:
 		}
 		const auto wc = cq_.wait(completion_timeout);
 		if (!wc) {
-			++r.errors["timeout"];
+			++r.errors[wc.why_none()];
 			return false;
 		}
 		if (!wc->ok()) {
@@ -494,9 +494,10 @@ public:
 	{
 		const auto wc = cq_.wait(timeout);
 		if (!wc) {
-			if (required)
-				++errors["recv timeout"];
-			return !required;
+			// Without a required receive, only a failed poll is an error.
+			if (required || wc.error() != ETIMEDOUT)
+				++errors["recv: " + wc.why_none()];
+			return !required && wc.error() == ETIMEDOUT;
 		}
 		if (!wc->ok()) {
 			++errors["recv " + wc->status_name()];

@@ -77,7 +77,7 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 		}
 		const auto c = pair.req_cq.wait(30s);
 		if (!c)
-			throw ibodp::error("wait", ETIMEDOUT, "stream stalled");
+			throw ibodp::error("wait", c.error(), "stream stalled: " + c.why_none());
 		if (!c->ok())
 			throw ibodp::error("RDMA WRITE", EIO, c->status_name());
 		++done;

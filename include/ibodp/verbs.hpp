@@ -7,9 +7,9 @@
 //  - set-up (opening, allocating, registering, connecting) throws
 //    ibodp::error, which names the failed call and carries its errno;
 //  - the data path (post_*, poll, wait, prefetch) never throws: posting
-//    returns an errno value (0 on success), polling returns completions
-//    whose status carries its name, and waiting returns std::nullopt on
-//    timeout;
+//    returns an errno value (0 on success), polling and waiting return a
+//    poll_result: a completion (whose status carries its name), none, or
+//    an errno value (ETIMEDOUT for a wait that ran out, or a failed poll);
 //  - destructors never throw.
 // Each type owns exactly one ibv_* object, is movable but not copyable,
 // and get() exposes the raw handle for interoperation (ownership stays).
@@ -48,6 +48,35 @@ struct completion {
 
 	[[nodiscard]] bool ok() const noexcept { return status == IBV_WC_SUCCESS; }
 	[[nodiscard]] std::string status_name() const { return wc_status_name(status); }
+};
+
+/// What polling a completion queue found: a completion, nothing (yet), or
+/// a failure, told apart by error(): 0 with a completion or when there is
+/// none; ETIMEDOUT when wait() ran out of time; the errno value of a
+/// failed ibv_poll_cq otherwise. Tests as true when it holds a completion.
+class poll_result
+{
+public:
+	poll_result() noexcept = default;
+	explicit poll_result(const completion &done) noexcept : done_(done) {}
+	[[nodiscard]] static poll_result failure(int errnum) noexcept
+	{
+		poll_result r;
+		r.error_ = errnum;
+		return r;
+	}
+
+	[[nodiscard]] explicit operator bool() const noexcept { return done_.has_value(); }
+	[[nodiscard]] bool has_completion() const noexcept { return done_.has_value(); }
+	[[nodiscard]] const completion &operator*() const noexcept { return *done_; }
+	[[nodiscard]] const completion *operator->() const noexcept { return &*done_; }
+	[[nodiscard]] int error() const noexcept { return error_; }
+	/// "no completion", "timed out" or the failed poll's strerror.
+	[[nodiscard]] std::string why_none() const;
+
+private:
+	std::optional<completion> done_;
+	int error_ = 0;
 };
 
 /// An open RDMA device.
@@ -101,11 +130,13 @@ public:
 	completion_queue(const context &ctx, int entries, completion_channel *channel = nullptr);
 	[[nodiscard]] ibv_cq *get() const noexcept { return cq_.get(); }
 
-	/// One completion if there is one; nullopt also if polling failed.
-	[[nodiscard]] std::optional<completion> poll() noexcept;
-	/// A completion, or nullopt if none arrived within @p timeout. Busy
-	/// polls, or sleeps on the completion channel if there is one.
-	[[nodiscard]] std::optional<completion> wait(std::chrono::milliseconds timeout) noexcept;
+	/// One completion if there is one; a failed poll is an error, not
+	/// "no completion" (see poll_result).
+	[[nodiscard]] poll_result poll() noexcept;
+	/// A completion, or ETIMEDOUT if none arrived within @p timeout, or
+	/// the error of a failed poll. Busy polls, or sleeps on the completion
+	/// channel if there is one.
+	[[nodiscard]] poll_result wait(std::chrono::milliseconds timeout) noexcept;
 
 private:
 	[[nodiscard]] bool wait_for_event(std::chrono::milliseconds timeout) noexcept;

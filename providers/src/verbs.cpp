@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <thread>
 #include <utility>
 
@@ -96,12 +97,28 @@ completion_queue::completion_queue(const context &ctx, int entries, completion_c
 		throw error("ibv_req_notify_cq", last_errno(), ctx.name());
 }
 
-std::optional<completion> completion_queue::poll() noexcept
+std::string poll_result::why_none() const
+{
+	if (done_)
+		return "a completion";
+	if (error_ == 0)
+		return "no completion";
+	if (error_ == ETIMEDOUT)
+		return "no completion in time";
+	return std::string("ibv_poll_cq failed: ") + std::strerror(error_);
+}
+
+poll_result completion_queue::poll() noexcept
 {
 	ibv_wc wc{};
-	if (ibv_poll_cq(cq_.get(), 1, &wc) != 1)
-		return std::nullopt;
-	return completion{wc.wr_id, wc.status, wc.opcode, wc.byte_len, wc.qp_num};
+	errno = 0;
+	const int n = ibv_poll_cq(cq_.get(), 1, &wc);
+	if (n == 0)
+		return {};
+	// Providers return a negative value on failure, some with errno set.
+	if (n < 0)
+		return poll_result::failure(errno != 0 ? errno : EIO);
+	return poll_result(completion{wc.wr_id, wc.status, wc.opcode, wc.byte_len, wc.qp_num});
 }
 
 // Sleeps on the channel until the CQ signals, re-arming it; false on
@@ -119,15 +136,16 @@ bool completion_queue::wait_for_event(std::chrono::milliseconds timeout) noexcep
 	return ibv_req_notify_cq(cq, 0) == 0;
 }
 
-std::optional<completion> completion_queue::wait(std::chrono::milliseconds timeout) noexcept
+poll_result completion_queue::wait(std::chrono::milliseconds timeout) noexcept
 {
 	const auto deadline = std::chrono::steady_clock::now() + timeout;
 	for (;;) {
-		if (auto done = poll())
-			return done;
+		auto polled = poll();
+		if (polled || polled.error() != 0)
+			return polled;
 		const auto now = std::chrono::steady_clock::now();
 		if (now > deadline)
-			return std::nullopt;
+			return poll_result::failure(ETIMEDOUT);
 		if (channel_ != nullptr) {
 			const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
 			        deadline - now);

@@ -133,9 +133,10 @@ std::optional<int> count_odp_regions(const std::string &dev)
 
 completion wait_one(completion_queue &cq)
 {
-	if (auto done = cq.wait(wc_timeout))
+	const auto done = cq.wait(wc_timeout);
+	if (done)
 		return *done;
-	throw error("completion_queue::wait", ETIMEDOUT, "no completion within the deadline");
+	throw error("completion_queue::wait", done.error(), done.why_none());
 }
 
 namespace
