@@ -243,6 +243,28 @@ struct qp_options {
 	const shared_receive_queue *srq = nullptr;
 };
 
+/// How connect() sets up a connection. The defaults suit soft-RoCE and ODP
+/// (docs/library.md, "Connection settings").
+struct connect_options {
+	std::uint8_t port = 1;
+	int gid_index = 1;
+	/// 0: the port's active MTU, as ibv_query_port reports it (both ends'
+	/// ports are expected to agree; set it when they do not).
+	std::uint8_t path_mtu = 0;
+	/// Local ACK timeout, 4.096 us * 2^timeout: 14 is ~67 ms, room for a
+	/// responder that faults pages in under emulation.
+	std::uint8_t timeout = 14;
+	std::uint8_t retry_cnt = 7;
+	/// 7: retry for ever after an RNR NAK (a responder faulting pages).
+	std::uint8_t rnr_retry = 7;
+	/// The RNR delay this side asks a requester to wait (12: 0.64 ms).
+	std::uint8_t min_rnr_timer = 12;
+	/// Outstanding RDMA READs and atomics each way; lowered to what the
+	/// device allows (max_qp_rd_atom, max_qp_init_rd_atom).
+	std::uint8_t max_rd_atomic = 16;
+	std::uint8_t hop_limit = 1;
+};
+
 /// An address handle for UD sends.
 class address_handle
 {
@@ -270,9 +292,15 @@ public:
 	[[nodiscard]] ibv_qp_ex *ex() const noexcept { return qpx_; }
 	[[nodiscard]] std::uint32_t qpn() const noexcept { return qp_->qp_num; }
 
-	/// RC: moves the QP to RTS connected to @p remote over RoCE (GID
-	/// @p gid_index of port 1). UD: moves it to RTS. Throws ibodp::error.
-	void connect(const endpoint &remote, int gid_index, std::uint32_t local_psn = 0);
+	/// RC: moves the QP to RTS connected to @p remote over RoCE with
+	/// @p options. UD: moves it to RTS on options.port. Throws ibodp::error.
+	void connect(const endpoint &remote, const connect_options &options,
+	             std::uint32_t local_psn = 0);
+	/// connect() with the default options over GID @p gid_index of port 1.
+	void connect(const endpoint &remote, int gid_index, std::uint32_t local_psn = 0)
+	{
+		connect(remote, connect_options{.gid_index = gid_index}, local_psn);
+	}
 	/// Moves the QP back to RESET (for example out of ERR), dropping its
 	/// outstanding work, so that connect() can be called again.
 	void reset();

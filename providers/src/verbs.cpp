@@ -297,11 +297,52 @@ queue_pair::queue_pair(const context &ctx, const protection_domain &pd, completi
 		qpx_ = ibv_qp_to_qp_ex(qp_.get());
 }
 
-void queue_pair::connect(const endpoint &remote, int gid_index, std::uint32_t local_psn)
+namespace
 {
+
+// The settings connect() uses once the device has been asked: the path MTU
+// of the port and read/atomic depths within the device's limits.
+struct resolved_connection {
+	ibv_mtu path_mtu;
+	std::uint8_t max_dest_rd_atomic;
+	std::uint8_t max_rd_atomic;
+};
+
+resolved_connection resolve(ibv_context *ctx, const connect_options &options)
+{
+	resolved_connection r{static_cast<ibv_mtu>(options.path_mtu), options.max_rd_atomic,
+	                      options.max_rd_atomic};
+	if (options.path_mtu == 0) {
+		ibv_port_attr port{};
+		if (int rc = ibv_query_port(ctx, options.port, &port))
+			throw error("ibv_query_port", rc, "port " + std::to_string(options.port));
+		r.path_mtu = port.active_mtu;
+	}
+	ibv_device_attr dev{};
+	if (int rc = ibv_query_device(ctx, &dev))
+		throw error("ibv_query_device", rc);
+	const auto clamp = [](std::uint8_t want, int limit) {
+		return static_cast<std::uint8_t>(std::clamp<int>(want, 1, std::max(limit, 1)));
+	};
+	r.max_dest_rd_atomic = clamp(options.max_rd_atomic, dev.max_qp_rd_atom);
+	r.max_rd_atomic = clamp(options.max_rd_atomic, dev.max_qp_init_rd_atom);
+	return r;
+}
+
+} // namespace
+
+void queue_pair::connect(const endpoint &remote, const connect_options &options,
+                         std::uint32_t local_psn)
+{
+	if (options.gid_index < 0 || options.gid_index > 255)
+		throw error("queue_pair::connect", EINVAL,
+		            "GID index " + std::to_string(options.gid_index));
+	const resolved_connection how = type_ == IBV_QPT_RC
+	                                        ? resolve(qp_->context, options)
+	                                        : resolved_connection{IBV_MTU_1024, 0, 0};
 	ibv_qp_attr attr{};
 	attr.qp_state = IBV_QPS_INIT;
-	attr.port_num = 1;
+	attr.port_num = options.port;
 	attr.pkey_index = 0;
 	int mask = IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT;
 	if (type_ == IBV_QPT_UD) {
@@ -320,16 +361,16 @@ void queue_pair::connect(const endpoint &remote, int gid_index, std::uint32_t lo
 	attr.qp_state = IBV_QPS_RTR;
 	mask = IBV_QP_STATE;
 	if (type_ == IBV_QPT_RC) {
-		attr.path_mtu = IBV_MTU_1024;
+		attr.path_mtu = how.path_mtu;
 		attr.dest_qp_num = remote.qpn;
 		attr.rq_psn = remote.psn;
-		attr.max_dest_rd_atomic = 16;
-		attr.min_rnr_timer = 12;
+		attr.max_dest_rd_atomic = how.max_dest_rd_atomic;
+		attr.min_rnr_timer = options.min_rnr_timer;
 		attr.ah_attr.is_global = 1;
 		attr.ah_attr.grh.dgid = remote.gid;
-		attr.ah_attr.grh.sgid_index = static_cast<std::uint8_t>(gid_index);
-		attr.ah_attr.grh.hop_limit = 1;
-		attr.ah_attr.port_num = 1;
+		attr.ah_attr.grh.sgid_index = static_cast<std::uint8_t>(options.gid_index);
+		attr.ah_attr.grh.hop_limit = options.hop_limit;
+		attr.ah_attr.port_num = options.port;
 		mask |= IBV_QP_AV | IBV_QP_PATH_MTU | IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
 		        IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER;
 	}
@@ -341,10 +382,10 @@ void queue_pair::connect(const endpoint &remote, int gid_index, std::uint32_t lo
 	attr.sq_psn = local_psn;
 	mask = IBV_QP_STATE | IBV_QP_SQ_PSN;
 	if (type_ == IBV_QPT_RC) {
-		attr.timeout = 14;
-		attr.retry_cnt = 7;
-		attr.rnr_retry = 7;
-		attr.max_rd_atomic = 16;
+		attr.timeout = options.timeout;
+		attr.retry_cnt = options.retry_cnt;
+		attr.rnr_retry = options.rnr_retry;
+		attr.max_rd_atomic = how.max_rd_atomic;
 		mask |= IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY |
 		        IBV_QP_MAX_QP_RD_ATOMIC;
 	}
