@@ -18,6 +18,7 @@
 
 #include <infiniband/verbs.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -30,8 +31,30 @@ namespace ibodp
 
 namespace detail
 {
-template <typename T, auto Release> struct releaser {
-	void operator()(T *object) const noexcept { static_cast<void>(Release(object)); }
+/// Reports a verbs object that could not be released (e.g. EBUSY from
+/// ibv_dealloc_pd while an MR still uses the PD): one line on stderr naming
+/// @p call and the errno. Debug builds (CMAKE_BUILD_TYPE=Debug) then abort,
+/// so that the code that destroyed a parent before its children is found.
+void report_release_failure(const char *call, int errnum) noexcept;
+
+/// The name of a release call, as a template argument.
+template <std::size_t N> struct call_name {
+	char text[N];
+	// NOLINTNEXTLINE(google-explicit-constructor): used as "ibv_..." in templates
+	constexpr call_name(const char (&name)[N])
+	{
+		for (std::size_t i = 0; i < N; ++i)
+			text[i] = name[i];
+	}
+};
+
+template <typename T, auto Release, call_name Name> struct releaser {
+	void operator()(T *object) const noexcept
+	{
+		// The calls return 0 or an errno value; some -1 with errno set.
+		if (const int rc = Release(object))
+			report_release_failure(Name.text, rc > 0 ? rc : errno);
+	}
 };
 } // namespace detail
 
@@ -96,7 +119,9 @@ public:
 private:
 	context(std::string name, ibv_context *ctx) : name_(std::move(name)), ctx_(ctx) {}
 	std::string name_;
-	std::unique_ptr<ibv_context, detail::releaser<ibv_context, ibv_close_device>> ctx_;
+	std::unique_ptr<ibv_context,
+	                detail::releaser<ibv_context, ibv_close_device, "ibv_close_device">>
+	        ctx_;
 };
 
 /// A protection domain.
@@ -107,7 +132,7 @@ public:
 	[[nodiscard]] ibv_pd *get() const noexcept { return pd_.get(); }
 
 private:
-	std::unique_ptr<ibv_pd, detail::releaser<ibv_pd, ibv_dealloc_pd>> pd_;
+	std::unique_ptr<ibv_pd, detail::releaser<ibv_pd, ibv_dealloc_pd, "ibv_dealloc_pd">> pd_;
 };
 
 /// A completion channel: a file descriptor that signals completions.
@@ -119,7 +144,8 @@ public:
 
 private:
 	std::unique_ptr<ibv_comp_channel,
-	                detail::releaser<ibv_comp_channel, ibv_destroy_comp_channel>>
+	                detail::releaser<ibv_comp_channel, ibv_destroy_comp_channel,
+	                                 "ibv_destroy_comp_channel">>
 	        channel_;
 };
 
@@ -140,7 +166,7 @@ public:
 
 private:
 	[[nodiscard]] bool wait_for_event(std::chrono::milliseconds timeout) noexcept;
-	std::unique_ptr<ibv_cq, detail::releaser<ibv_cq, ibv_destroy_cq>> cq_;
+	std::unique_ptr<ibv_cq, detail::releaser<ibv_cq, ibv_destroy_cq, "ibv_destroy_cq">> cq_;
 	completion_channel *channel_ = nullptr;
 };
 
@@ -203,7 +229,7 @@ public:
 	                           bool synchronous) const noexcept;
 
 private:
-	std::unique_ptr<ibv_mr, detail::releaser<ibv_mr, ibv_dereg_mr>> mr_;
+	std::unique_ptr<ibv_mr, detail::releaser<ibv_mr, ibv_dereg_mr, "ibv_dereg_mr">> mr_;
 	mr_kind kind_;
 };
 
@@ -221,7 +247,8 @@ public:
 	[[nodiscard]] int post_recv(const ibv_sge &sge, std::uint64_t wr_id) noexcept;
 
 private:
-	std::unique_ptr<ibv_srq, detail::releaser<ibv_srq, ibv_destroy_srq>> srq_;
+	std::unique_ptr<ibv_srq, detail::releaser<ibv_srq, ibv_destroy_srq, "ibv_destroy_srq">>
+	        srq_;
 };
 
 /// Where a connected or datagram peer is.
@@ -273,7 +300,7 @@ public:
 	[[nodiscard]] ibv_ah *get() const noexcept { return ah_.get(); }
 
 private:
-	std::unique_ptr<ibv_ah, detail::releaser<ibv_ah, ibv_destroy_ah>> ah_;
+	std::unique_ptr<ibv_ah, detail::releaser<ibv_ah, ibv_destroy_ah, "ibv_destroy_ah">> ah_;
 };
 
 /// The Q_Key our UD queue pairs use.
@@ -336,7 +363,7 @@ private:
 	[[nodiscard]] int post_one(ibv_wr_opcode opcode, const ibv_sge &local, remote_buffer remote,
 	                           std::uint64_t wr_id, std::uint64_t compare_add = 0,
 	                           std::uint64_t swap = 0) noexcept;
-	std::unique_ptr<ibv_qp, detail::releaser<ibv_qp, ibv_destroy_qp>> qp_;
+	std::unique_ptr<ibv_qp, detail::releaser<ibv_qp, ibv_destroy_qp, "ibv_destroy_qp">> qp_;
 	ibv_qp_ex *qpx_ = nullptr;
 	ibv_qp_type type_;
 };

@@ -7,6 +7,8 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <utility>
@@ -157,6 +159,20 @@ poll_result completion_queue::wait(std::chrono::milliseconds timeout) noexcept
 		}
 	}
 }
+
+namespace detail
+{
+
+void report_release_failure(const char *call, int errnum) noexcept
+{
+	std::fprintf(stderr, "ibodp: %s failed: %s (errno %d); the object is leaked\n", call,
+	             std::strerror(errnum), errnum);
+#ifdef IBODP_ABORT_ON_FAILED_RELEASE
+	std::abort();
+#endif
+}
+
+} // namespace detail
 
 const char *to_string(mr_kind kind) noexcept
 {
