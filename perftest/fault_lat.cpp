@@ -17,6 +17,7 @@
 #include "tool_options.hpp"
 
 #include "ibodp/connection.hpp"
+#include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
 
 #include <sys/mman.h>

@@ -21,6 +21,7 @@
 #include "tool_options.hpp"
 
 #include "ibodp/connection.hpp"
+#include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
 
 #include <sys/mman.h>

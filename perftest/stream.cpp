@@ -11,6 +11,7 @@
 #include "stats.hpp"
 #include "tool_options.hpp"
 
+#include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
 
 #include <sys/mman.h>

@@ -6,6 +6,7 @@
 // device that posts one operation at a time and waits for it.
 
 #include "ibodp/device.hpp"
+#include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
 #include "output.hpp"
 
