@@ -11,11 +11,11 @@
 
 #include <ibodp/connection.hpp>
 #include <ibodp/device.hpp>
+#include <ibodp/memory.hpp>
 #include <ibodp/policy.hpp>
 #include <ibodp/verbs.hpp>
 
 #include <getopt.h>
-#include <sys/mman.h>
 
 #include <chrono>
 #include <cstdint>
@@ -102,19 +102,8 @@ std::optional<options> parse(int argc, char **argv)
 	return opt;
 }
 
-unsigned char pattern(std::size_t i)
-{
-	return static_cast<unsigned char>(i * 7 + (i >> 12) + 3);
-}
-
-std::size_t first_mismatch(const unsigned char *p, std::size_t n)
-{
-	for (std::size_t i = 0; i < n; ++i) {
-		if (p[i] != pattern(i))
-			return i;
-	}
-	return n;
-}
+// What the client writes: seed 1 of the library's byte pattern.
+constexpr std::uint64_t pattern_seed = 1;
 
 ibodp::mr_kind kind_for(const options &opt, const ibodp::context &ctx)
 {
@@ -137,15 +126,11 @@ ibodp::mr_kind kind_for(const options &opt, const ibodp::context &ctx)
 // Anonymous memory owned for the run.
 struct buffer {
 	explicit buffer(std::size_t n)
-	    : size(n), data(static_cast<unsigned char *>(mmap(nullptr, n, PROT_READ | PROT_WRITE,
-	                                                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)))
+	    : memory(ibodp::mapping::anonymous(n)), size(n),
+	      data(reinterpret_cast<unsigned char *>(memory.data()))
 	{
-		if (data == MAP_FAILED)
-			throw ibodp::error("mmap", errno);
 	}
-	~buffer() { munmap(data, size); }
-	buffer(const buffer &) = delete;
-	buffer &operator=(const buffer &) = delete;
+	ibodp::mapping memory;
 	std::size_t size;
 	unsigned char *data;
 };
@@ -206,15 +191,15 @@ int run(const options &opt)
 	if (server) {
 		if (tcp.receive_line(60s) != "done")
 			throw ibodp::error("client", EPROTO, "no 'done' from the client");
-		const std::size_t bad = first_mismatch(buf.data, opt.size);
+		const std::size_t bad =
+		        ibodp::byte_pattern(pattern_seed).first_mismatch(buf.data, opt.size);
 		tcp.send_line(bad == opt.size ? "ok" : "mismatch");
 		std::printf("server (%s MR): %zu of %zu bytes intact\n", ibodp::to_string(kind),
 		            bad, opt.size);
 		return bad == opt.size ? 0 : 1;
 	}
 
-	for (std::size_t i = 0; i < opt.size; ++i)
-		buf.data[i] = pattern(i);
+	ibodp::byte_pattern(pattern_seed).fill(buf.data, opt.size);
 	const auto len = static_cast<std::uint32_t>(opt.size);
 	if (int rc = qp.post_write(mr.sge(buf.data, len), peer.buffer, 1))
 		throw ibodp::error("post_write", rc);
@@ -222,7 +207,8 @@ int run(const options &opt)
 	if (int rc = qp.post_read(mr.sge(buf.data + readback, len), peer.buffer, 2))
 		throw ibodp::error("post_read", rc);
 	complete(cq, "RDMA READ");
-	const std::size_t bad = first_mismatch(buf.data + readback, opt.size);
+	const std::size_t bad =
+	        ibodp::byte_pattern(pattern_seed).first_mismatch(buf.data + readback, opt.size);
 	tcp.send_line("done");
 	const std::string verdict = tcp.receive_line(30s);
 	std::printf("client (%s MR): wrote %zu bytes, read back %zu intact, server says %s\n",

@@ -17,6 +17,7 @@
 #include "tool_options.hpp"
 
 #include "ibodp/connection.hpp"
+#include "ibodp/memory.hpp"
 #include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
 
@@ -98,36 +99,24 @@ const char *name(side s)
 	return "?";
 }
 
-unsigned char pattern_byte(std::size_t i, std::size_t sample)
-{
-	return static_cast<unsigned char>(i * 7 + sample * 13 + (i >> 12));
-}
-
 void fill(unsigned char *p, std::size_t n, std::size_t sample)
 {
-	for (std::size_t i = 0; i < n; ++i)
-		p[i] = pattern_byte(i, sample);
+	ibodp::byte_pattern(sample).fill(p, n);
 }
 
 bool intact(const unsigned char *p, std::size_t n, std::size_t sample)
 {
-	for (std::size_t i = 0; i < n; ++i) {
-		if (p[i] != pattern_byte(i, sample))
-			return false;
-	}
-	return true;
+	return ibodp::byte_pattern(sample).matches(p, n);
 }
 
 // Page-aligned anonymous memory with its MR.
 struct buffer {
 	buffer(const ibodp::protection_domain &pd, std::size_t size, ibodp::mr_kind kind)
-	    : length((size + page - 1) / page * page), data(map(length)),
+	    : memory(ibodp::mapping::anonymous((size + page - 1) / page * page)),
+	      length(memory.size()), data(reinterpret_cast<unsigned char *>(memory.data())),
 	      mr(ibodp::memory_region::covering(pd, data, length, access, kind))
 	{
 	}
-	buffer(const buffer &) = delete;
-	buffer &operator=(const buffer &) = delete;
-	~buffer() { munmap(data, length); }
 	// Drops the pages; with @p prefetch asks the device to fault them
 	// back at once, outside the timed operation.
 	void drop(bool prefetch) const
@@ -139,14 +128,7 @@ struct buffer {
 				throw ibodp::prefetch_error(rc, mr);
 		}
 	}
-	static unsigned char *map(std::size_t n)
-	{
-		void *p = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		               0);
-		if (p == MAP_FAILED)
-			throw ibodp::error("mmap", errno);
-		return static_cast<unsigned char *>(p);
-	}
+	ibodp::mapping memory;
 	std::size_t length;
 	unsigned char *data;
 	ibodp::memory_region mr;

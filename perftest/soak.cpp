@@ -21,6 +21,7 @@
 #include "tool_options.hpp"
 
 #include "ibodp/connection.hpp"
+#include "ibodp/memory.hpp"
 #include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
 
@@ -97,42 +98,19 @@ ibodp::tools::option_parser make_parser(soak_options &opt)
 	return parser;
 }
 
-// A deterministic byte pattern per seed; a payload carries its seed in its
-// first 8 bytes, so a receiver can check it without being told.
-class pattern
-{
-public:
-	explicit pattern(std::uint64_t seed) : x_(seed * 0x9e3779b97f4a7c15ULL + 1) {}
-	std::byte next()
-	{
-		x_ ^= x_ << 13;
-		x_ ^= x_ >> 7;
-		x_ ^= x_ << 17;
-		return static_cast<std::byte>(x_);
-	}
-
-private:
-	std::uint64_t x_;
-};
-
+// A payload is its seed (8 bytes) followed by that seed's byte pattern,
+// so a receiver can check it without being told which it is.
 void fill(std::byte *p, std::size_t n, std::uint64_t seed)
 {
 	std::memcpy(p, &seed, sizeof(seed));
-	pattern bytes(seed);
-	for (std::size_t i = sizeof(seed); i < n; ++i)
-		p[i] = bytes.next();
+	ibodp::byte_pattern(seed).fill(p + sizeof(seed), n - sizeof(seed), sizeof(seed));
 }
 
 [[nodiscard]] bool check(const std::byte *p, std::size_t n)
 {
 	std::uint64_t seed = 0;
 	std::memcpy(&seed, p, sizeof(seed));
-	pattern bytes(seed);
-	for (std::size_t i = sizeof(seed); i < n; ++i) {
-		if (p[i] != bytes.next())
-			return false;
-	}
-	return true;
+	return ibodp::byte_pattern(seed).matches(p + sizeof(seed), n - sizeof(seed), sizeof(seed));
 }
 
 // Slots of anonymous memory (2 MiB aligned, for THP) with their locks and
@@ -142,26 +120,10 @@ class slot_buffer
 public:
 	slot_buffer(const ibodp::protection_domain &pd, std::size_t slots, std::size_t slot_size,
 	            ibodp::mr_kind kind)
-	    : slot_size_(slot_size), length_(slots * slot_size), locks_(slots)
+	    : slot_size_(slot_size), length_(slots * slot_size),
+	      memory_(ibodp::mapping::aligned(length_, huge_page)), data_(memory_.data()),
+	      locks_(slots), mr_(ibodp::memory_region::covering(pd, data_, length_, access, kind))
 	{
-		const std::size_t reserve = length_ + huge_page;
-		void *p = mmap(nullptr, reserve, PROT_READ | PROT_WRITE,
-		               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			throw ibodp::error("mmap", errno);
-		map_ = static_cast<std::byte *>(p);
-		map_length_ = reserve;
-		data_ = reinterpret_cast<std::byte *>(
-		        (reinterpret_cast<std::uintptr_t>(map_) + huge_page - 1) &
-		        ~(huge_page - 1));
-		mr_.emplace(ibodp::memory_region::covering(pd, data_, length_, access, kind));
-	}
-	slot_buffer(const slot_buffer &) = delete;
-	slot_buffer &operator=(const slot_buffer &) = delete;
-	~slot_buffer()
-	{
-		mr_.reset();
-		munmap(map_, map_length_);
 	}
 
 	[[nodiscard]] std::byte *slot(std::size_t i) const { return data_ + i * slot_size_; }
@@ -170,16 +132,15 @@ public:
 	[[nodiscard]] std::size_t slot_size() const { return slot_size_; }
 	[[nodiscard]] std::byte *data() const { return data_; }
 	[[nodiscard]] std::size_t length() const { return length_; }
-	[[nodiscard]] const ibodp::memory_region &mr() const { return *mr_; }
+	[[nodiscard]] const ibodp::memory_region &mr() const { return mr_; }
 
 private:
 	std::size_t slot_size_;
 	std::size_t length_;
-	std::byte *map_ = nullptr;
-	std::size_t map_length_ = 0;
-	std::byte *data_ = nullptr;
+	ibodp::mapping memory_; ///< outlives mr_ (declared first)
+	std::byte *data_;
 	std::vector<std::mutex> locks_;
-	std::optional<ibodp::memory_region> mr_;
+	ibodp::memory_region mr_;
 };
 
 // Counters of one run, by name.

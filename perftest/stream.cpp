@@ -11,6 +11,7 @@
 #include "stats.hpp"
 #include "tool_options.hpp"
 
+#include "ibodp/memory.hpp"
 #include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
 
@@ -34,11 +35,6 @@ using namespace std::chrono_literals;
 constexpr int mr_access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 constexpr std::size_t max_outstanding = 16;
 
-unsigned char pattern(std::size_t msg, std::size_t i)
-{
-	return static_cast<unsigned char>(msg * 31 + i * 7);
-}
-
 struct pass_result {
 	double seconds = 0;
 	std::size_t mismatched_messages = 0;
@@ -51,18 +47,15 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
                      unsigned char *src, const ibodp::tools::tool_options &opt, std::size_t region,
                      const std::vector<std::size_t> &order)
 {
-	auto *dst = static_cast<unsigned char *>(
-	        mmap(nullptr, region, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-	if (dst == MAP_FAILED)
-		throw ibodp::error("mmap", errno);
+	const auto fresh = ibodp::mapping::anonymous(region);
+	auto *dst = reinterpret_cast<unsigned char *>(fresh.data());
 	const std::size_t messages = order.size();
 	const auto len = static_cast<std::uint32_t>(opt.size);
 	const auto t0 = std::chrono::steady_clock::now();
-	std::optional<ibodp::memory_region> dst_mr;
-	dst_mr.emplace(ibodp::memory_region::covering(pair.pd, dst, region, mr_access, opt.mr));
+	const auto dst_mr = ibodp::memory_region::covering(pair.pd, dst, region, mr_access, opt.mr);
 	if (opt.prefetch) {
-		if (int rc = dst_mr->prefetch(dst, region, ibodp::prefetch_mode::write, true))
-			throw ibodp::prefetch_error(rc, *dst_mr);
+		if (int rc = dst_mr.prefetch(dst, region, ibodp::prefetch_mode::write, true))
+			throw ibodp::prefetch_error(rc, dst_mr);
 	}
 	std::size_t posted = 0;
 	std::size_t done = 0;
@@ -72,7 +65,7 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 			const std::size_t slot = posted % max_outstanding;
 			if (int rc = pair.req.post_write(
 			            src_mr.sge(src + slot * opt.size, len),
-			            dst_mr->remote(dst + order[posted] * opt.size), posted))
+			            dst_mr.remote(dst + order[posted] * opt.size), posted))
 				throw ibodp::error("post_write", rc);
 			++posted;
 		}
@@ -91,8 +84,6 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 		if (std::memcmp(got, src + slot * opt.size, opt.size) != 0)
 			++r.mismatched_messages;
 	}
-	dst_mr.reset();
-	munmap(dst, region);
 	return r;
 }
 
@@ -172,8 +163,8 @@ std::size_t run(const stream_options &opt)
 	const auto &c = opt.common;
 	ibodp::rc_loopback pair(c.device, c.gid_index);
 	std::vector<unsigned char> src_data(max_outstanding * c.size);
-	for (std::size_t i = 0; i < src_data.size(); ++i)
-		src_data[i] = pattern(i / c.size, i);
+	for (std::size_t slot = 0; slot < max_outstanding; ++slot)
+		ibodp::byte_pattern(slot).fill(src_data.data() + slot * c.size, c.size);
 	ibodp::memory_region src_mr(pair.pd, src_data.data(), src_data.size(), mr_access,
 	                            ibodp::mr_kind::pinned);
 	std::vector<std::size_t> order(opt.region / c.size);

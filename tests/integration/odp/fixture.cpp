@@ -30,76 +30,14 @@ const odp_caps &device_odp_caps()
 	return caps;
 }
 
-mapping mapping::anonymous(std::size_t length, int prot, int flags)
-{
-	void *addr = mmap(nullptr, length, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
-	if (addr == MAP_FAILED)
-		throw error("mmap", errno);
-	return {addr, length};
-}
-
-mapping mapping::aligned(std::size_t length, std::size_t align)
-{
-	const std::size_t span = length + align;
-	void *raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (raw == MAP_FAILED)
-		throw error("mmap", errno);
-	const auto base = reinterpret_cast<std::uintptr_t>(raw);
-	const auto start = (base + align - 1) & ~(align - 1);
-	if (start > base)
-		munmap(raw, start - base);
-	if (start + length < base + span)
-		munmap(reinterpret_cast<void *>(start + length), base + span - start - length);
-	return {reinterpret_cast<void *>(start), length};
-}
-
-mapping::mapping(mapping &&other) noexcept
-    : addr_(std::exchange(other.addr_, nullptr)), length_(other.length_)
-{
-}
-
-mapping &mapping::operator=(mapping &&other) noexcept
-{
-	if (this != &other) {
-		if (addr_ != nullptr)
-			munmap(addr_, length_);
-		addr_ = std::exchange(other.addr_, nullptr);
-		length_ = other.length_;
-	}
-	return *this;
-}
-
-mapping::~mapping()
-{
-	if (addr_ != nullptr)
-		munmap(addr_, length_);
-}
-
-namespace
-{
-
-std::byte pattern_byte(std::size_t i, unsigned seed)
-{
-	return static_cast<std::byte>((seed * 131U + i * 7U + (i >> 8U) * 13U + 1U) & 0xffU);
-}
-
-} // namespace
-
 void fill_pattern(void *addr, std::size_t length, unsigned seed)
 {
-	auto *p = static_cast<std::byte *>(addr);
-	for (std::size_t i = 0; i < length; ++i)
-		p[i] = pattern_byte(i, seed);
+	byte_pattern(seed).fill(addr, length);
 }
 
 std::size_t pattern_mismatch(const void *addr, std::size_t length, unsigned seed)
 {
-	const auto *p = static_cast<const std::byte *>(addr);
-	for (std::size_t i = 0; i < length; ++i) {
-		if (p[i] != pattern_byte(i, seed))
-			return i;
-	}
-	return length;
+	return byte_pattern(seed).first_mismatch(addr, length);
 }
 
 std::size_t value_mismatch(const void *addr, std::size_t length, std::byte value)

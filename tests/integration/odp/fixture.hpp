@@ -6,6 +6,7 @@
 // device that posts one operation at a time and waits for it.
 
 #include "ibodp/device.hpp"
+#include "ibodp/memory.hpp"
 #include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
 #include "output.hpp"
@@ -38,51 +39,24 @@ struct test_env {
 /// "unsupported:", which the runner reports as such) where the test
 /// device lacks implicit ODP or prefetch (ibv_advise_mr: rxe's verbs
 /// provider has it from rdma-core 59).
-#define REQUIRE_IMPLICIT()                                                                 \
-	do {                                                                               \
-		if (!::ibodp::test::device_odp_caps().implicit)                            \
-			GTEST_SKIP() << "unsupported: " << ::ibodp::test::test_env::get().dev \
-			             << " does not advertise implicit ODP";                     \
+#define REQUIRE_IMPLICIT()                                                                         \
+	do {                                                                                       \
+		if (!::ibodp::test::device_odp_caps().implicit)                                    \
+			GTEST_SKIP() << "unsupported: " << ::ibodp::test::test_env::get().dev      \
+			             << " does not advertise implicit ODP";                        \
 	} while (0)
-#define REQUIRE_PREFETCH()                                                                 \
-	do {                                                                               \
-		if (!::ibodp::test::device_odp_caps().prefetch)                            \
-			GTEST_SKIP() << "unsupported: no prefetch on "                         \
-			             << ::ibodp::test::test_env::get().dev                      \
-			             << ": ibv_advise_mr fails (its verbs provider or driver "   \
-			                "has no advise_mr)";                                     \
+#define REQUIRE_PREFETCH()                                                                         \
+	do {                                                                                       \
+		if (!::ibodp::test::device_odp_caps().prefetch)                                    \
+			GTEST_SKIP() << "unsupported: no prefetch on "                             \
+			             << ::ibodp::test::test_env::get().dev                         \
+			             << ": ibv_advise_mr fails (its verbs provider or driver "     \
+			                "has no advise_mr)";                                       \
 	} while (0)
-
-/// An mmap()ed range, unmapped on destruction.
-class mapping
-{
-public:
-	/// Anonymous private memory of @p length bytes.
-	[[nodiscard]] static mapping anonymous(std::size_t length,
-	                                       int prot = PROT_READ | PROT_WRITE, int flags = 0);
-	/// Anonymous memory whose start is aligned to @p align bytes.
-	[[nodiscard]] static mapping aligned(std::size_t length, std::size_t align);
-	/// Takes ownership of an existing mapping.
-	mapping(void *addr, std::size_t length) noexcept : addr_(addr), length_(length) {}
-	mapping(mapping &&other) noexcept;
-	mapping &operator=(mapping &&other) noexcept;
-	mapping(const mapping &) = delete;
-	mapping &operator=(const mapping &) = delete;
-	~mapping();
-
-	[[nodiscard]] std::byte *data() const noexcept { return static_cast<std::byte *>(addr_); }
-	[[nodiscard]] std::size_t size() const noexcept { return length_; }
-	/// Forget the mapping (the test unmapped it itself).
-	void release() noexcept { addr_ = nullptr; }
-
-private:
-	void *addr_;
-	std::size_t length_;
-};
 
 inline constexpr std::size_t page_size = 4096;
 
-/// Deterministic bytes that differ per @p seed and per position.
+/// ibodp::byte_pattern(@p seed) from byte 0: differs per seed and position.
 void fill_pattern(void *addr, std::size_t length, unsigned seed);
 /// Index of the first byte that differs from the pattern, or length.
 [[nodiscard]] std::size_t pattern_mismatch(const void *addr, std::size_t length, unsigned seed);
