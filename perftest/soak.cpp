@@ -41,6 +41,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -143,8 +144,11 @@ private:
 	ibodp::memory_region mr_;
 };
 
-// Counters of one run, by name.
-using tally = std::map<std::string, std::uint64_t>;
+// Counters of one run, by name; what the server reports travels in the
+// library's wire format for counters.
+using tally = ibodp::wire_counters;
+// The server's churn counts in its report: "churn.fork=12".
+constexpr std::string_view churn_prefix = "churn.";
 
 std::string tally_json(const tally &t)
 {
@@ -497,7 +501,7 @@ std::uint64_t total(const tally &t)
 struct run_report {
 	traffic_result traffic;
 	tally churn_local;
-	std::string peer_churn_json; ///< the server's churn, as it reported it
+	std::optional<tally> peer_churn; ///< the server's churn, as it reported it
 	std::uint64_t received = 0;
 	std::uint64_t recv_mismatches = 0;
 	double seconds = 0;
@@ -520,8 +524,8 @@ int report(const soak_options &opt, const run_report &rep,
 	for (const auto &[cause, n] : rep.traffic.errors)
 		std::printf("  %s: %llu\n", cause.c_str(), static_cast<unsigned long long>(n));
 	std::printf("churn: %s\n", tally_json(rep.churn_local).c_str());
-	if (!rep.peer_churn_json.empty())
-		std::printf("peer churn: %s\n", rep.peer_churn_json.c_str());
+	if (rep.peer_churn)
+		std::printf("peer churn: %s\n", tally_json(*rep.peer_churn).c_str());
 	ibodp::tools::json_object counters;
 	if (before && after) {
 		std::printf("ib_odp counters (delta):");
@@ -548,9 +552,8 @@ int report(const soak_options &opt, const run_report &rep,
 		                        .add("errors", errors)
 		                        .add_raw("errors_by_cause", tally_json(rep.traffic.errors))
 		                        .add_raw("churn", tally_json(rep.churn_local))
-		                        .add_raw("peer_churn", rep.peer_churn_json.empty()
-		                                                       ? "{}"
-		                                                       : rep.peer_churn_json)
+		                        .add_raw("peer_churn",
+		                                 tally_json(rep.peer_churn.value_or(tally{})))
 		                        .add_raw("odp_counters", counters.str())
 		                        .str() +
 		                "\n");
@@ -650,9 +653,10 @@ int run_server(const soak_options &opt, ibodp::queue_pair &qp, ibodp::completion
 	stop.store(true);
 	if (churn_thread.joinable())
 		churn_thread.join();
-	tcp.send_line("received " + std::to_string(received) + " mismatches " +
-	              std::to_string(mismatches) + " errors " + std::to_string(total(errors)) +
-	              " churn " + tally_json(churn.done()));
+	tally report{{"received", received}, {"mismatches", mismatches}, {"errors", total(errors)}};
+	for (const auto &[name, n] : churn.done())
+		report.emplace(std::string(churn_prefix) + name, n);
+	tcp.send_line(ibodp::counters_to_wire(report));
 	return mismatches == 0 && errors.empty() ? 0 : 1;
 }
 
@@ -694,17 +698,23 @@ int run_two_processes(const soak_options &opt)
 		churn_thread.join();
 	rep.churn_local = churn.done();
 	tcp.send_line("end");
-	const std::string line = tcp.receive_line(60s);
-	unsigned long long received = 0, mismatches = 0, errors = 0;
-	char churn_json[4096] = {};
-	if (std::sscanf(line.c_str(), "received %llu mismatches %llu errors %llu churn %4095[^\n]",
-	                &received, &mismatches, &errors, churn_json) < 3)
-		throw ibodp::error("soak", EPROTO, "bad server report '" + line + "'");
-	rep.received = received;
-	rep.recv_mismatches = mismatches;
-	if (errors)
+	const tally server = ibodp::counters_from_wire(tcp.receive_line(60s));
+	const auto count = [&server](const char *name) {
+		const auto it = server.find(name);
+		if (it == server.end())
+			throw ibodp::error("soak", EPROTO,
+			                   std::string("server report without ") + name);
+		return it->second;
+	};
+	rep.received = count("received");
+	rep.recv_mismatches = count("mismatches");
+	if (const std::uint64_t errors = count("errors"))
 		rep.traffic.errors["server"] += errors;
-	rep.peer_churn_json = churn_json;
+	rep.peer_churn.emplace();
+	for (const auto &[name, n] : server) {
+		if (name.starts_with(churn_prefix))
+			rep.peer_churn->emplace(name.substr(churn_prefix.size()), n);
+	}
 	return report(opt, rep, before);
 }
 

@@ -10,6 +10,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -28,6 +30,17 @@ struct peer_info {
 /// Parses to_wire()'s line; throws ibodp::error (EPROTO) naming what is
 /// wrong with a malformed one.
 [[nodiscard]] peer_info from_wire(std::string_view line);
+
+/// Named counts one side reports to the other (e.g. a server's results).
+using wire_counters = std::map<std::string, std::uint64_t, std::less<>>;
+
+/// One text line in the same versioned format ("ibodp1-counters a=1 b=2");
+/// names are non-empty and contain no space, '=' or newline (else
+/// ibodp::error, EINVAL).
+[[nodiscard]] std::string counters_to_wire(const wire_counters &counters);
+/// Parses counters_to_wire()'s line; throws ibodp::error (EPROTO) naming
+/// what is wrong with a malformed one (bad tag, field, number, duplicate).
+[[nodiscard]] wire_counters counters_from_wire(std::string_view line);
 
 /// A connected TCP socket, closed on destruction.
 class tcp_connection

@@ -104,6 +104,58 @@ peer_info from_wire(std::string_view line)
 	return info;
 }
 
+namespace
+{
+
+constexpr std::string_view counters_tag = "ibodp1-counters";
+
+bool valid_counter_name(std::string_view name)
+{
+	return !name.empty() && name.find_first_of(" =\n") == std::string_view::npos;
+}
+
+} // namespace
+
+std::string counters_to_wire(const wire_counters &counters)
+{
+	std::string line(counters_tag);
+	for (const auto &[name, value] : counters) {
+		if (!valid_counter_name(name))
+			throw error("counters_to_wire", EINVAL, "bad counter name '" + name + "'");
+		line += " " + name + "=" + std::to_string(value);
+	}
+	return line;
+}
+
+wire_counters counters_from_wire(std::string_view line)
+{
+	const auto bad = [&](const std::string &why) {
+		return error("counters_from_wire", EPROTO, why + " in '" + std::string(line) + "'");
+	};
+	if (!line.starts_with(counters_tag) ||
+	    (line.size() > counters_tag.size() && line[counters_tag.size()] != ' '))
+		throw bad("unknown counters format");
+	wire_counters counters;
+	std::string_view rest = line.substr(counters_tag.size());
+	while (!rest.empty()) {
+		rest.remove_prefix(1); // the space before each field
+		const std::string_view field = rest.substr(0, rest.find(' '));
+		rest.remove_prefix(field.size());
+		const auto eq = field.find('=');
+		if (eq == std::string_view::npos || !valid_counter_name(field.substr(0, eq)))
+			throw bad("malformed field '" + std::string(field) + "'");
+		const std::string_view digits = field.substr(eq + 1);
+		std::uint64_t value = 0;
+		const auto [end, ec] =
+		        std::from_chars(digits.data(), digits.data() + digits.size(), value);
+		if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty())
+			throw bad("bad number in '" + std::string(field) + "'");
+		if (!counters.emplace(std::string(field.substr(0, eq)), value).second)
+			throw bad("duplicate counter '" + std::string(field.substr(0, eq)) + "'");
+	}
+	return counters;
+}
+
 tcp_connection tcp_connection::accept_one(std::uint16_t port, std::chrono::milliseconds timeout)
 {
 	fd_guard listener{::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0)};

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 namespace
@@ -56,6 +57,60 @@ TEST(Wire, MalformedLinesAreRejected)
 	bad_gid[20] = 'z';
 	expect_rejected(bad_gid);
 	expect_rejected(good.substr(0, good.size() - 3) + "x12");
+}
+
+} // namespace
+
+namespace
+{
+
+TEST(Wire, CountersRoundTrip)
+{
+	const ibodp::wire_counters counters{
+	        {"received", 12}, {"churn.fork", 3}, {"zero", 0}, {"big", UINT64_MAX}};
+	const std::string line = ibodp::counters_to_wire(counters);
+	EXPECT_EQ(line.rfind("ibodp1-counters ", 0), 0U) << line;
+	EXPECT_EQ(ibodp::counters_from_wire(line), counters);
+	EXPECT_EQ(ibodp::counters_from_wire("ibodp1-counters"), ibodp::wire_counters{});
+}
+
+void expect_counters_rejected(const std::string &line)
+{
+	try {
+		static_cast<void>(ibodp::counters_from_wire(line));
+		ADD_FAILURE() << "accepted: " << line;
+	} catch (const ibodp::error &e) {
+		EXPECT_EQ(e.errnum(), EPROTO) << line;
+	}
+}
+
+TEST(Wire, MalformedCountersAreRejected)
+{
+	expect_counters_rejected("");
+	expect_counters_rejected("received 1 mismatches 0"); // the old ad-hoc line
+	expect_counters_rejected("ibodp1-countersx a=1");
+	expect_counters_rejected("ibodp2-counters a=1");
+	expect_counters_rejected("ibodp1-counters a");
+	expect_counters_rejected("ibodp1-counters =1");
+	expect_counters_rejected("ibodp1-counters a=");
+	expect_counters_rejected("ibodp1-counters a=-1");
+	expect_counters_rejected("ibodp1-counters a=1x");
+	expect_counters_rejected("ibodp1-counters a=99999999999999999999");
+	expect_counters_rejected("ibodp1-counters a=1  b=2");
+	expect_counters_rejected("ibodp1-counters a=1 ");
+	expect_counters_rejected("ibodp1-counters a=1 a=2");
+}
+
+TEST(Wire, CounterNamesThatCannotTravelAreRefused)
+{
+	for (const char *name : {"", "two words", "a=b"}) {
+		try {
+			static_cast<void>(ibodp::counters_to_wire({{name, 1}}));
+			ADD_FAILURE() << "accepted '" << name << "'";
+		} catch (const ibodp::error &e) {
+			EXPECT_EQ(e.errnum(), EINVAL) << name;
+		}
+	}
 }
 
 } // namespace
