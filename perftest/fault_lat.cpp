@@ -12,6 +12,7 @@
 // Server (responder) without HOST, client (requester) with HOST, or both
 // in one process with --loopback.
 
+#include "kernel_state.hpp"
 #include "output.hpp"
 #include "stats.hpp"
 #include "tool_options.hpp"

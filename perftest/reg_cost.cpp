@@ -5,6 +5,7 @@
 // (MemAvailable before minus after, which includes pinned pages). Runs in
 // one process; sizes above --max-pinned are not pinned.
 
+#include "kernel_state.hpp"
 #include "output.hpp"
 #include "stats.hpp"
 #include "tool_options.hpp"

@@ -17,6 +17,7 @@
 // contents and access (it cannot know which slot the client is using).
 // Any mismatch or error completion fails the run.
 
+#include "kernel_state.hpp"
 #include "output.hpp"
 #include "tool_options.hpp"
 

@@ -139,30 +139,4 @@ void write_row_results(const tool_options &opt, std::string_view tool,
 		write_file(opt.csv_file, csv);
 }
 
-long long mem_available_kib()
-{
-	std::ifstream in("/proc/meminfo");
-	std::string key;
-	long long value = 0;
-	std::string unit;
-	while (in >> key >> value >> unit) {
-		if (key == "MemAvailable:")
-			return value;
-	}
-	return 0;
-}
-
-std::optional<std::map<std::string, long long>> odp_counters(const std::string &device)
-{
-	std::ifstream in("/sys/kernel/debug/ib_odp/" + device + "/counters");
-	if (!in)
-		return std::nullopt;
-	std::map<std::string, long long> counters;
-	std::string name;
-	long long value = 0;
-	while (in >> name >> value)
-		counters[name] = value;
-	return counters;
-}
-
 } // namespace ibodp::tools

@@ -55,11 +55,4 @@ void write_file(const std::string &path, const std::string &content);
 void write_row_results(const tool_options &opt, std::string_view tool,
                        const std::vector<std::string> &json_rows, const std::string &csv);
 
-/// MemAvailable from /proc/meminfo, in KiB (0 if unreadable).
-[[nodiscard]] long long mem_available_kib();
-
-/// The ib_odp counters of @p device, if its debugfs file exists (ours).
-[[nodiscard]] std::optional<std::map<std::string, long long>>
-odp_counters(const std::string &device);
-
 } // namespace ibodp::tools

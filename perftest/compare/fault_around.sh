@@ -11,7 +11,8 @@ param=/sys/module/ib_odp/parameters/fault_around_pages
 [ -w "$param" ] || { echo "fault_around.sh: needs our rxe (ib_odp loaded)" >&2; exit 1; }
 dev=${IB_ODP_DEV:?run inside tools/vm/run}
 stream=$repo/build/cmake/perftest/ibodp_stream
-faults() { awk '$1 == "faults" { print $2 }' "/sys/kernel/debug/ib_odp/$dev/counters"; }
+. "$repo/tools/lib/odp_debugfs.sh"
+faults() { odp_counter "$dev" faults; }
 old=$(cat "$param")
 # Transparent huge pages would map 2 MiB per fault whatever the window:
 # measure 4 KiB pages.

@@ -5,6 +5,7 @@
 #   loopback: server and client on rxe0 in one namespace;
 #   netns:    server on rxe1 in ib_odp_b, client on rxe0 in ib_odp_a.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/odp_debugfs.sh"
 
 IB_ODP_BUILD=${IB_ODP_BUILD:-$PWD/build}
 BIN=$IB_ODP_BUILD/cmake
@@ -170,11 +171,7 @@ ucx_env() {
 
 # odp_faults: the page faults our ODP layer has served so far (0 on stock,
 # which has no such counter).
-odp_faults() {
-	local files=(/sys/kernel/debug/ib_odp/*/counters)
-	[ -e "${files[0]}" ] || files=()
-	awk '$1 == "faults" { s += $2 } END { print s + 0 }' "${files[@]}" /dev/null
-}
+odp_faults() { odp_counter_sum faults; }
 
 # ucx_pair PORT SERVER_ARGS... -- CLIENT_ARGS...: run a UCX program pair
 # (ARGS start with the program's name: ucx_perftest, io_demo) with

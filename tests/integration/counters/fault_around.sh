@@ -17,7 +17,7 @@ old_thp=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp")
 restore() { echo "$old" > "$param"; echo "$old_thp" > "$thp"; }
 trap restore EXIT
 echo never > "$thp"
-faults() { awk '$1 == "faults" { print $2 }' "/sys/kernel/debug/ib_odp/$IB_ODP_DEV/counters"; }
+faults() { odp_counter "$IB_ODP_DEV" faults; }
 for window in 1 16; do
 	echo "$window" > "$param"
 	before=$(faults)

@@ -58,15 +58,10 @@ void advise(void *addr, std::size_t length, int advice)
 
 std::optional<int> count_odp_regions(const std::string &dev)
 {
-	std::ifstream in("/sys/kernel/debug/ib_odp/" + dev + "/regions");
-	if (!in)
+	const auto lines = tools::odp_region_lines(dev);
+	if (!lines)
 		return std::nullopt;
-	int regions = 0;
-	for (std::string line; std::getline(in, line);) {
-		if (!line.empty() && line[0] != '#')
-			++regions;
-	}
-	return regions;
+	return static_cast<int>(lines->size());
 }
 
 completion wait_one(completion_queue &cq)

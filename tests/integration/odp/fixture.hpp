@@ -9,6 +9,7 @@
 #include "ibodp/memory.hpp"
 #include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
+#include "kernel_state.hpp"
 #include "output.hpp"
 
 #include <sys/mman.h>

@@ -42,15 +42,14 @@ void expect_untouched_around(const mapping &m, std::size_t offset, std::size_t l
 // address (ours: debugfs); none on stock, which has no ODP counters.
 std::optional<std::map<std::uintptr_t, long long>> faults_by_region()
 {
-	std::ifstream in("/sys/kernel/debug/ib_odp/" + test_env::get().dev + "/regions");
-	if (!in)
+	const auto lines = tools::odp_region_lines(test_env::get().dev);
+	if (!lines)
 		return std::nullopt;
 	std::map<std::uintptr_t, long long> faults;
-	for (std::string line; std::getline(in, line);) {
+	for (const std::string &line : *lines) {
 		unsigned long long addr = 0;
 		long long count = 0;
-		if (line[0] != '#' &&
-		    std::sscanf(line.c_str(), "%llx %*u %*u %lld", &addr, &count) == 2)
+		if (std::sscanf(line.c_str(), "%llx %*u %*u %lld", &addr, &count) == 2)
 			faults[addr] = count;
 	}
 	return faults;

@@ -12,10 +12,7 @@
 # needs: odp
 . "$(dirname "$0")/../lib.sh"
 
-regions() {
-	local f=/sys/kernel/debug/ib_odp/$IB_ODP_DEV/regions
-	if [ -r "$f" ]; then grep -vc '^#' "$f" || true; else echo none; fi
-}
+regions() { odp_region_count "$IB_ODP_DEV"; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 settle() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 
