@@ -15,8 +15,6 @@
 #include "ibodp/rc_loopback.hpp"
 #include "ibodp/verbs.hpp"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -90,7 +90,6 @@ public:
 	}
 
 	[[nodiscard]] explicit operator bool() const noexcept { return done_.has_value(); }
-	[[nodiscard]] bool has_completion() const noexcept { return done_.has_value(); }
 	[[nodiscard]] const completion &operator*() const noexcept { return *done_; }
 	[[nodiscard]] const completion *operator->() const noexcept { return &*done_; }
 	[[nodiscard]] int error() const noexcept { return error_; }

@@ -41,6 +41,16 @@ template <typename T> option_handler set_narrow(T &target, std::size_t min, std:
 	};
 }
 
+// What the options cannot say one by one: contradictions between them.
+std::optional<std::string> contradiction(const tool_options &opt)
+{
+	if (opt.loopback && !opt.host.empty())
+		return "--loopback takes no server host";
+	if (opt.prefetch && opt.mr == mr_kind::pinned)
+		return "--prefetch needs --mr odp or implicit";
+	return std::nullopt;
+}
+
 } // namespace
 
 void add_tool_options(option_parser &parser, tool_options &opt, unsigned groups,
@@ -91,20 +101,7 @@ void add_tool_options(option_parser &parser, tool_options &opt, unsigned groups,
 		parser.add({"json", 0, "FILE", "write results as JSON", set_string(opt.json_file)});
 		parser.add({"csv", 0, "FILE", "write results as CSV", set_string(opt.csv_file)});
 	}
-	parser.check([&opt]() -> std::optional<std::string> {
-		if (auto err = check_tool_options(opt))
-			return err->message;
-		return std::nullopt;
-	});
-}
-
-std::optional<usage_error> check_tool_options(const tool_options &opt)
-{
-	if (opt.loopback && !opt.host.empty())
-		return usage_error{"--loopback takes no server host"};
-	if (opt.prefetch && opt.mr == mr_kind::pinned)
-		return usage_error{"--prefetch needs --mr odp or implicit"};
-	return std::nullopt;
+	parser.check([&opt] { return contradiction(opt); });
 }
 
 std::variant<tool_options, usage_error> parse_tool_options(const std::vector<std::string> &args,

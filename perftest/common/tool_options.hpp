@@ -58,14 +58,12 @@ struct tool_option_help {
 	std::string mr{};
 };
 
-/// Adds the options of @p groups to @p parser, storing into @p opt, and
-/// check_tool_options as a check. The help gives @p opt's values at this
+/// Adds the options of @p groups to @p parser, storing into @p opt, and a
+/// check for their contradictions (--loopback with a host, --prefetch on
+/// pinned memory). The help gives @p opt's values at this
 /// call as the defaults, so a tool sets its own defaults first.
 void add_tool_options(option_parser &parser, tool_options &opt, unsigned groups,
                       const tool_option_help &help = {});
-
-/// What the options cannot say one by one: contradictions between them.
-[[nodiscard]] std::optional<usage_error> check_tool_options(const tool_options &opt);
 
 /// Parses @p args (without the program name) over @p defaults with every
 /// shared option (for tests and tools with no options of their own).
