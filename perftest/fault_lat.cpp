@@ -5,7 +5,8 @@
 // posting to its completion. Cold samples drop the target pages first
 // (MADV_DONTNEED on the responder, the requester or both), so the NIC must
 // fault them back; warm samples do not. Cold and warm samples alternate so
-// that drift hits both alike. The fault cost is cold minus warm. Every
+// that drift hits both alike. The fault cost is the median of cold minus
+// warm over the pairs (a cold sample and the warm one after it). Every
 // transfer is verified; on our rxe the ib_odp counters prove each cold
 // sample faulted.
 //
@@ -24,6 +25,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -212,6 +214,12 @@ struct results {
 	std::vector<double> cold_us;
 	std::vector<double> warm_us;
 	std::size_t mismatches = 0;
+	// Page faults the kernel counted (/proc/vmstat pgfault) while the cold
+	// and the warm operations ran; -1 without /proc/vmstat. What the warm
+	// ones saw is the background (other processes, the tool itself), so
+	// the difference is the faults a cold sample costs, on any rxe.
+	long long pgfaults_cold = 0;
+	long long pgfaults_warm = 0;
 	std::optional<std::map<std::string, long long>> counters_before;
 	std::optional<std::map<std::string, long long>> counters_after;
 };
@@ -261,8 +269,15 @@ results run_requester(const fault_options &opt, ibodp::queue_pair &qp, ibodp::co
 			local.drop(opt.common.prefetch);
 		if (opt.op != operation::read)
 			fill(local.data, opt.common.size, i);
+		const auto faults_before = ibodp::tools::vmstat_counter("pgfault");
 		const double us = timed_op(opt, qp, cq, local, remote, i);
+		const auto faults_after = ibodp::tools::vmstat_counter("pgfault");
 		(cold ? r.cold_us : r.warm_us).push_back(us);
+		long long &pgfaults = cold ? r.pgfaults_cold : r.pgfaults_warm;
+		if (faults_before && faults_after && pgfaults >= 0)
+			pgfaults += *faults_after - *faults_before;
+		else
+			pgfaults = -1;
 		bool ok = peer.check(i);
 		if (opt.op == operation::read)
 			ok = ok && intact(local.data, opt.common.size, i);
@@ -275,6 +290,20 @@ results run_requester(const fault_options &opt, ibodp::queue_pair &qp, ibodp::co
 	r.counters_after = ibodp::tools::odp_counters(dev);
 	peer.finish();
 	return r;
+}
+
+// The median of paired differences: warm sample i ran right after cold
+// sample i, so slow drift of the machine cancels (a difference of the two
+// medians does not pair them and can come out negative on a busy host).
+double paired_cost_p50(const results &r)
+{
+	std::vector<double> diffs;
+	for (std::size_t i = 0; i < r.cold_us.size() && i < r.warm_us.size(); ++i)
+		diffs.push_back(r.cold_us[i] - r.warm_us[i]);
+	if (diffs.empty())
+		return 0;
+	std::sort(diffs.begin(), diffs.end());
+	return ibodp::tools::percentile(diffs, 0.5);
 }
 
 void report(const fault_options &opt, const results &r)
@@ -291,8 +320,15 @@ void report(const fault_options &opt, const results &r)
 	for (const auto &[label, s] : {std::pair{"cold", cold}, std::pair{"warm", warm}})
 		std::printf(" %-5s %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f\n",
 		            label, s.min, s.max, s.mean, s.stdev, s.p50, s.p90, s.p99, s.p999);
-	std::printf(" fault cost (cold - warm): p50 %.2f us, mean %.2f us\n", cold.p50 - warm.p50,
-	            cold.mean - warm.mean);
+	const double cost = paired_cost_p50(r);
+	std::printf(" fault cost (median of cold - warm, each cold sample with the warm one after "
+	            "it): %.2f us\n",
+	            cost);
+	if (r.pgfaults_cold >= 0 && r.pgfaults_warm >= 0)
+		std::printf(" kernel page faults (/proc/vmstat) per cold sample: %.2f, per warm "
+		            "sample: %.2f\n",
+		            static_cast<double>(r.pgfaults_cold) / static_cast<double>(cold.count),
+		            static_cast<double>(r.pgfaults_warm) / static_cast<double>(warm.count));
 	long long faults = -1;
 	if (r.counters_before && r.counters_after) {
 		faults = r.counters_after->at("faults") - r.counters_before->at("faults");
@@ -312,8 +348,9 @@ void report(const fault_options &opt, const results &r)
 		        .add("device", opt.common.device)
 		        .add_raw("cold", ibodp::tools::json_summary(cold))
 		        .add_raw("warm", ibodp::tools::json_summary(warm))
-		        .add("fault_cost_p50_us", cold.p50 - warm.p50)
-		        .add("fault_cost_mean_us", cold.mean - warm.mean)
+		        .add("fault_cost_p50_us", cost)
+		        .add("pgfaults_cold", static_cast<std::int64_t>(r.pgfaults_cold))
+		        .add("pgfaults_warm", static_cast<std::int64_t>(r.pgfaults_warm))
 		        .add("odp_faults", static_cast<std::int64_t>(faults))
 		        .add("mismatches", static_cast<std::uint64_t>(r.mismatches));
 		std::vector<std::string> cold_samples;

@@ -24,6 +24,18 @@ long long mem_available_kib()
 	return 0;
 }
 
+std::optional<long long> vmstat_counter(const std::string &name)
+{
+	std::ifstream in("/proc/vmstat");
+	std::string key;
+	long long value = 0;
+	while (in >> key >> value) {
+		if (key == name)
+			return value;
+	}
+	return std::nullopt;
+}
+
 std::optional<std::map<std::string, long long>> odp_counters(const std::string &device)
 {
 	std::ifstream in(odp_debugfs_dir(device) + "/counters");

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 #pragma once
 
-// What the tools and tests read from the kernel: MemAvailable and ib_odp's
-// debugfs files. The one place in C++ that names the debugfs path (the
+// What the tools and tests read from the kernel: MemAvailable, /proc/vmstat
+// and ib_odp's debugfs files. The one place in C++ that names the debugfs path (the
 // shell's is tools/lib/odp_debugfs.sh).
 
 #include <map>
@@ -18,6 +18,11 @@ namespace ibodp::tools
 
 /// MemAvailable from /proc/meminfo, in KiB (0 if unreadable).
 [[nodiscard]] long long mem_available_kib();
+
+/// The counter @p name of /proc/vmstat (e.g. "pgfault": every page fault
+/// the kernel handled, the CPU's and a device's through hmm_range_fault
+/// alike), if it is there.
+[[nodiscard]] std::optional<long long> vmstat_counter(const std::string &name);
 
 /// The ib_odp counters of @p device, if its debugfs file exists (ours).
 [[nodiscard]] std::optional<std::map<std::string, long long>>

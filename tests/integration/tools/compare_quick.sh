@@ -1,7 +1,8 @@
 #!/bin/bash
-# The comparison suite in its quick form: stock then ours in this boot,
-# a Markdown report, JSON, CSV and PNG plots. It switches rxe modules, so
-# it runs last in the "ours" boot and switches back afterwards.
+# The comparison suite in its quick form: stock and ours in two ABBA
+# rounds in this boot, a Markdown report with intervals, JSON, CSV and PNG
+# plots. It switches rxe modules, so it runs last in the "ours" boot and
+# switches back afterwards.
 # topology: loopback
 # rxe: ours
 # timeout: 900
@@ -21,6 +22,17 @@ for png in "$TEST_OUT"/bench/*.png; do
 	[ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
 		fail "$png is not a PNG"
 done
+# Two rounds, interleaved ABBA.
+[ "$(awk '{print $1 $2}' "$TEST_OUT/bench/rounds.txt" | tr '\n' ' ')" = "1stock 1ours 2ours 2stock " ] ||
+	fail "rounds not interleaved ABBA: $(tr '\n' ' ' < "$TEST_OUT/bench/rounds.txt")"
+grep -q '^\[bench\] round 2/2' "$TEST_OUT/run.log" || fail "no progress lines"
 grep -q '^| ours | write |' "$TEST_OUT/bench/report.md" || fail "no fault row for ours"
 grep -q -- '- ours: none' "$TEST_OUT/bench/report.md" || fail "a measurement failed on ours"
-check_json "$TEST_OUT/bench/summary.json" 'd["ours.fault_write.mismatches"] == 0'
+check_json "$TEST_OUT/bench/summary.json" 'd["ours.fault_write.mismatches"]["value"] == 0'
+# Every ratio carries its interval and verdict; a cost is never negative.
+check_json "$TEST_OUT/bench/summary.json" \
+	'all("ci_low" in v and "ci_high" in v and "verdict" in v for k, v in d.items() if k.startswith("ratio."))'
+check_json "$TEST_OUT/bench/summary.json" \
+	'all(v["value"] >= 0 and v["ci_low"] >= 0 for k, v in d.items() if k.endswith("fault_cost_p50_us"))'
+check_json "$TEST_OUT/bench/summary.json" 'd["ours.fault_write.odp_faults_per_cold_sample"]["value"] >= 1'
+grep -q '^figure,value,ci_low,ci_high,verdict,noisy$' "$TEST_OUT/bench/summary.csv" || fail "CSV header"
