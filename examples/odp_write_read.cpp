@@ -13,6 +13,7 @@
 #include <ibodp/device.hpp>
 #include <ibodp/memory.hpp>
 #include <ibodp/policy.hpp>
+#include <ibodp/registered_buffer.hpp>
 #include <ibodp/verbs.hpp>
 
 #include <getopt.h>
@@ -123,34 +124,12 @@ ibodp::mr_kind kind_for(const options &opt, const ibodp::context &ctx)
 	return decision.kind;
 }
 
-// Anonymous memory owned for the run.
-struct buffer {
-	explicit buffer(std::size_t n)
-	    : memory(ibodp::mapping::anonymous(n)), size(n),
-	      data(reinterpret_cast<unsigned char *>(memory.data()))
-	{
-	}
-	ibodp::mapping memory;
-	std::size_t size;
-	unsigned char *data;
-};
-
-ibodp::memory_region register_buffer(const ibodp::protection_domain &pd, const buffer &buf,
-                                     ibodp::mr_kind kind)
+void maybe_prefetch(const options &opt, const ibodp::registered_buffer &buf)
 {
-	const int access =
-	        IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
-	if (kind == ibodp::mr_kind::implicit_odp)
-		return {pd, nullptr, SIZE_MAX, access, kind};
-	return {pd, buf.data, buf.size, access, kind};
-}
-
-void maybe_prefetch(const options &opt, const ibodp::memory_region &mr, const buffer &buf)
-{
-	if (!opt.prefetch || mr.kind() == ibodp::mr_kind::pinned)
+	if (!opt.prefetch || buf.mr().kind() == ibodp::mr_kind::pinned)
 		return;
-	if (int rc = mr.prefetch(buf.data, buf.size, ibodp::prefetch_mode::write, true))
-		throw ibodp::prefetch_error(rc, mr);
+	if (int rc = buf.prefetch(true))
+		throw ibodp::prefetch_error(rc, buf.mr());
 }
 
 // Waits for one completion of @p cq and throws unless it succeeded.
@@ -174,12 +153,14 @@ int run(const options &opt)
 	// The client's buffer holds the data to write and, from the next page
 	// on, the read-back area.
 	const std::size_t readback = (opt.size + 4095) & ~std::size_t{4095};
-	buffer buf(server ? opt.size : readback + opt.size);
-	auto mr = register_buffer(pd, buf, kind);
-	maybe_prefetch(opt, mr, buf);
+	const int access =
+	        IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
+	const ibodp::registered_buffer buf(pd, server ? opt.size : readback + opt.size, access,
+	                                   kind);
+	maybe_prefetch(opt, buf);
 
 	const ibodp::peer_info mine{
-	        {qp.qpn(), ctx.gid(1, opt.gid_index), 0}, mr.remote(buf.data), opt.size};
+	        {qp.qpn(), ctx.gid(1, opt.gid_index), 0}, buf.remote(), opt.size};
 	auto tcp = server ? ibodp::tcp_connection::accept_one(opt.port, 60s)
 	                  : ibodp::tcp_connection::connect_to(opt.host, opt.port, 30s);
 	const ibodp::peer_info peer = tcp.exchange(mine, 30s);
@@ -192,23 +173,23 @@ int run(const options &opt)
 		if (tcp.receive_line(60s) != "done")
 			throw ibodp::error("client", EPROTO, "no 'done' from the client");
 		const std::size_t bad =
-		        ibodp::byte_pattern(pattern_seed).first_mismatch(buf.data, opt.size);
+		        ibodp::byte_pattern(pattern_seed).first_mismatch(buf.data(), opt.size);
 		tcp.send_line(bad == opt.size ? "ok" : "mismatch");
 		std::printf("server (%s MR): %zu of %zu bytes intact\n", ibodp::to_string(kind),
 		            bad, opt.size);
 		return bad == opt.size ? 0 : 1;
 	}
 
-	ibodp::byte_pattern(pattern_seed).fill(buf.data, opt.size);
+	ibodp::byte_pattern(pattern_seed).fill(buf.data(), opt.size);
 	const auto len = static_cast<std::uint32_t>(opt.size);
-	if (int rc = qp.post_write(mr.sge(buf.data, len), peer.buffer, 1))
+	if (int rc = qp.post_write(buf.sge(0, len), peer.buffer, 1))
 		throw ibodp::error("post_write", rc);
 	complete(cq, "RDMA WRITE");
-	if (int rc = qp.post_read(mr.sge(buf.data + readback, len), peer.buffer, 2))
+	if (int rc = qp.post_read(buf.sge(readback, len), peer.buffer, 2))
 		throw ibodp::error("post_read", rc);
 	complete(cq, "RDMA READ");
 	const std::size_t bad =
-	        ibodp::byte_pattern(pattern_seed).first_mismatch(buf.data + readback, opt.size);
+	        ibodp::byte_pattern(pattern_seed).first_mismatch(buf.data() + readback, opt.size);
 	tcp.send_line("done");
 	const std::string verdict = tcp.receive_line(30s);
 	std::printf("client (%s MR): wrote %zu bytes, read back %zu intact, server says %s\n",

@@ -21,9 +21,8 @@
 #include "ibodp/connection.hpp"
 #include "ibodp/memory.hpp"
 #include "ibodp/rc_loopback.hpp"
+#include "ibodp/registered_buffer.hpp"
 #include "ibodp/verbs.hpp"
-
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <chrono>
@@ -50,7 +49,6 @@ struct fault_options {
 	side invalidate = side::responder;
 };
 
-constexpr std::size_t page = 4096;
 constexpr int access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 
 ibodp::tools::option_parser make_parser(fault_options &opt)
@@ -112,29 +110,24 @@ bool intact(const unsigned char *p, std::size_t n, std::size_t sample)
 	return ibodp::byte_pattern(sample).matches(p, n);
 }
 
-// Page-aligned anonymous memory with its MR.
+// The buffer of one side; drop() with @p prefetch asks the device to fault
+// the pages back at once, outside the timed operation.
 struct buffer {
 	buffer(const ibodp::protection_domain &pd, std::size_t size, ibodp::mr_kind kind)
-	    : memory(ibodp::mapping::anonymous((size + page - 1) / page * page)),
-	      length(memory.size()), data(reinterpret_cast<unsigned char *>(memory.data())),
-	      mr(ibodp::memory_region::covering(pd, data, length, access, kind))
+	    : memory(pd, size, access, kind), data(reinterpret_cast<unsigned char *>(memory.data()))
 	{
 	}
-	// Drops the pages; with @p prefetch asks the device to fault them
-	// back at once, outside the timed operation.
 	void drop(bool prefetch) const
 	{
-		if (madvise(data, length, MADV_DONTNEED) != 0)
-			throw ibodp::error("madvise", errno);
+		memory.drop();
 		if (prefetch) {
-			if (int rc = mr.prefetch(data, length, ibodp::prefetch_mode::write, true))
-				throw ibodp::prefetch_error(rc, mr);
+			if (int rc = memory.prefetch(true))
+				throw ibodp::prefetch_error(rc, memory.mr());
 		}
 	}
-	ibodp::mapping memory;
-	std::size_t length;
+	[[nodiscard]] const ibodp::memory_region &mr() const { return memory.mr(); }
+	ibodp::registered_buffer memory;
 	unsigned char *data;
-	ibodp::memory_region mr;
 };
 
 // The responder's part of a sample: before it, drop its pages (cold) and
@@ -155,7 +148,7 @@ public:
 			fill(buf_.data, opt_.common.size, sample);
 		if (opt_.op == operation::send) {
 			const auto len = static_cast<std::uint32_t>(opt_.common.size);
-			if (int rc = qp_.post_recv(buf_.mr.sge(buf_.data, len), sample))
+			if (int rc = qp_.post_recv(buf_.mr().sge(buf_.data, len), sample))
 				throw ibodp::error("post_recv", rc);
 		}
 	}
@@ -229,7 +222,7 @@ double timed_op(const fault_options &opt, ibodp::queue_pair &qp, ibodp::completi
                 buffer &local, const ibodp::remote_buffer &remote, std::size_t sample)
 {
 	const auto len = static_cast<std::uint32_t>(opt.common.size);
-	const ibv_sge sge = local.mr.sge(local.data, len);
+	const ibv_sge sge = local.mr().sge(local.data, len);
 	const auto start = std::chrono::steady_clock::now();
 	int rc = 0;
 	switch (opt.op) {
@@ -407,7 +400,7 @@ int run(const fault_options &opt)
 		responder resp(opt, remote, pair.resp, pair.resp_cq);
 		responder_link link(&resp);
 		const auto r = run_requester(opt, pair.req, pair.req_cq, local,
-		                             remote.mr.remote(remote.data), link);
+		                             remote.memory.remote(), link);
 		report(opt, r);
 		return r.mismatches == 0 ? 0 : 1;
 	}
@@ -419,7 +412,7 @@ int run(const fault_options &opt)
 	auto tcp = c.is_server() ? ibodp::tcp_connection::accept_one(c.port, 120s)
 	                         : ibodp::tcp_connection::connect_to(c.host, c.port, 30s);
 	const ibodp::peer_info mine{
-	        {qp.qpn(), ctx.gid(1, c.gid_index), 0}, buf.mr.remote(buf.data), buf.length};
+	        {qp.qpn(), ctx.gid(1, c.gid_index), 0}, buf.memory.remote(), buf.memory.size()};
 	const auto peer = tcp.exchange(mine, 30s);
 	if (peer.length < c.size)
 		throw ibodp::error("exchange", EINVAL, "the peer's buffer is smaller than -s");

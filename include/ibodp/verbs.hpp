@@ -13,6 +13,10 @@
 //  - destructors never throw.
 // Each type owns exactly one ibv_* object, is movable but not copyable,
 // and get() exposes the raw handle for interoperation (ownership stays).
+// Ownership (docs/library.md, "Ownership"): an object keeps what it was
+// made from alive (a QP its PD, CQs and SRQ; an MR its PD; everything its
+// device context), so destroying the C++ owner of a parent first only
+// drops its share, and the verbs objects are released children first.
 
 #include "ibodp/error.hpp"
 
@@ -32,29 +36,64 @@ namespace ibodp
 namespace detail
 {
 /// Reports a verbs object that could not be released (e.g. EBUSY from
-/// ibv_dealloc_pd while an MR still uses the PD): one line on stderr naming
+/// ibv_destroy_cq while a QP still uses the CQ): one line on stderr naming
 /// @p call and the errno. Debug builds (CMAKE_BUILD_TYPE=Debug) then abort,
-/// so that the code that destroyed a parent before its children is found.
+/// so that the code that leaked it is found.
 void report_release_failure(const char *call, int errnum) noexcept;
 
-/// The name of a release call, as a template argument.
-template <std::size_t N> struct call_name {
-	char text[N];
-	// NOLINTNEXTLINE(google-explicit-constructor): used as "ibv_..." in templates
-	constexpr call_name(const char (&name)[N])
-	{
-		for (std::size_t i = 0; i < N; ++i)
-			text[i] = name[i];
-	}
-};
+/// Releases @p object with @p release (one of the ibv_destroy_* family:
+/// 0 or an errno value, or -1 with errno set) and reports a failure.
+/// errno is left as it was: a destructor must not change what an error
+/// path is about to read.
+template <typename T>
+void release_checked(T *object, int (*release)(T *), const char *call) noexcept
+{
+	const int saved = errno;
+	errno = 0;
+	if (const int rc = release(object))
+		report_release_failure(call, rc > 0 ? rc : (errno != 0 ? errno : EIO));
+	errno = saved;
+}
 
-template <typename T, auto Release, call_name Name> struct releaser {
-	void operator()(T *object) const noexcept
+/// The owner's share of one verbs object. The objects made from it
+/// (children) hold shares too (share()), so the object is released only
+/// after the last of them, in whatever order their C++ owners go: a parent
+/// cannot be destroyed under its children. Move-only, like its owner.
+template <typename T> class handle
+{
+public:
+	using release_fn = int (*)(T *);
+
+	handle() noexcept = default;
+	/// Owns @p object (nullptr: nothing), to be released by @p release,
+	/// named @p call in a failure report; each of @p parents is kept alive
+	/// until then.
+	template <typename... Parents>
+	handle(T *object, release_fn release, const char *call, std::shared_ptr<Parents>... parents)
 	{
-		// The calls return 0 or an errno value; some -1 with errno set.
-		if (const int rc = Release(object))
-			report_release_failure(Name.text, rc > 0 ? rc : errno);
+		if (object == nullptr)
+			return;
+		// If allocating the count fails, shared_ptr releases the object.
+		object_ = std::shared_ptr<T>(object, [release, call, parents...](T *o) noexcept {
+			release_checked(o, release, call);
+		});
 	}
+	handle(handle &&) noexcept = default;
+	handle &operator=(handle &&) noexcept = default;
+	handle(const handle &) = delete;
+	handle &operator=(const handle &) = delete;
+	~handle() = default;
+
+	[[nodiscard]] T *get() const noexcept { return object_.get(); }
+	[[nodiscard]] T *operator->() const noexcept { return object_.get(); }
+	[[nodiscard]] explicit operator bool() const noexcept { return object_ != nullptr; }
+	/// A share for a child: the object outlives it.
+	[[nodiscard]] std::shared_ptr<T> share() const noexcept { return object_; }
+	/// Gives up this share (the object goes with the last share).
+	void reset() noexcept { object_.reset(); }
+
+private:
+	std::shared_ptr<T> object_;
 };
 } // namespace detail
 
@@ -110,17 +149,20 @@ public:
 	[[nodiscard]] static context open(const std::string &name);
 
 	[[nodiscard]] ibv_context *get() const noexcept { return ctx_.get(); }
+	/// A share that keeps the object alive (what is made from it holds one).
+	[[nodiscard]] std::shared_ptr<ibv_context> share() const noexcept { return ctx_.share(); }
 	[[nodiscard]] const std::string &name() const noexcept { return name_; }
 	[[nodiscard]] ibv_port_attr port(std::uint8_t port_num) const;
 	[[nodiscard]] ibv_gid gid(std::uint8_t port_num, int index) const;
 	[[nodiscard]] ibv_device_attr_ex attributes() const;
 
 private:
-	context(std::string name, ibv_context *ctx) : name_(std::move(name)), ctx_(ctx) {}
+	context(std::string name, ibv_context *ctx)
+	    : name_(std::move(name)), ctx_(ctx, ibv_close_device, "ibv_close_device")
+	{
+	}
 	std::string name_;
-	std::unique_ptr<ibv_context,
-	                detail::releaser<ibv_context, ibv_close_device, "ibv_close_device">>
-	        ctx_;
+	detail::handle<ibv_context> ctx_;
 };
 
 /// A protection domain.
@@ -129,9 +171,11 @@ class protection_domain
 public:
 	explicit protection_domain(const context &ctx);
 	[[nodiscard]] ibv_pd *get() const noexcept { return pd_.get(); }
+	/// A share that keeps the object alive (what is made from it holds one).
+	[[nodiscard]] std::shared_ptr<ibv_pd> share() const noexcept { return pd_.share(); }
 
 private:
-	std::unique_ptr<ibv_pd, detail::releaser<ibv_pd, ibv_dealloc_pd, "ibv_dealloc_pd">> pd_;
+	detail::handle<ibv_pd> pd_;
 };
 
 /// A completion channel: a file descriptor that signals completions.
@@ -140,12 +184,14 @@ class completion_channel
 public:
 	explicit completion_channel(const context &ctx);
 	[[nodiscard]] ibv_comp_channel *get() const noexcept { return channel_.get(); }
+	/// A share that keeps the object alive (what is made from it holds one).
+	[[nodiscard]] std::shared_ptr<ibv_comp_channel> share() const noexcept
+	{
+		return channel_.share();
+	}
 
 private:
-	std::unique_ptr<ibv_comp_channel,
-	                detail::releaser<ibv_comp_channel, ibv_destroy_comp_channel,
-	                                 "ibv_destroy_comp_channel">>
-	        channel_;
+	detail::handle<ibv_comp_channel> channel_;
 };
 
 /// A completion queue, optionally attached to a completion channel.
@@ -154,6 +200,8 @@ class completion_queue
 public:
 	completion_queue(const context &ctx, int entries, completion_channel *channel = nullptr);
 	[[nodiscard]] ibv_cq *get() const noexcept { return cq_.get(); }
+	/// A share that keeps the object alive (what is made from it holds one).
+	[[nodiscard]] std::shared_ptr<ibv_cq> share() const noexcept { return cq_.share(); }
 
 	/// One completion if there is one; a failed poll is an error, not
 	/// "no completion" (see poll_result).
@@ -165,8 +213,9 @@ public:
 
 private:
 	[[nodiscard]] bool wait_for_event(std::chrono::milliseconds timeout) noexcept;
-	std::unique_ptr<ibv_cq, detail::releaser<ibv_cq, ibv_destroy_cq, "ibv_destroy_cq">> cq_;
-	completion_channel *channel_ = nullptr;
+	/// The channel's share, for wait(); null without a channel.
+	std::shared_ptr<ibv_comp_channel> channel_;
+	detail::handle<ibv_cq> cq_;
 };
 
 /// How the pages of a memory region are made available to the device.
@@ -228,7 +277,7 @@ public:
 	                           bool synchronous) const noexcept;
 
 private:
-	std::unique_ptr<ibv_mr, detail::releaser<ibv_mr, ibv_dereg_mr, "ibv_dereg_mr">> mr_;
+	detail::handle<ibv_mr> mr_;
 	mr_kind kind_;
 };
 
@@ -243,11 +292,12 @@ class shared_receive_queue
 public:
 	shared_receive_queue(const protection_domain &pd, std::uint32_t max_wr);
 	[[nodiscard]] ibv_srq *get() const noexcept { return srq_.get(); }
+	/// A share that keeps the object alive (what is made from it holds one).
+	[[nodiscard]] std::shared_ptr<ibv_srq> share() const noexcept { return srq_.share(); }
 	[[nodiscard]] int post_recv(const ibv_sge &sge, std::uint64_t wr_id) noexcept;
 
 private:
-	std::unique_ptr<ibv_srq, detail::releaser<ibv_srq, ibv_destroy_srq, "ibv_destroy_srq">>
-	        srq_;
+	detail::handle<ibv_srq> srq_;
 };
 
 /// Where a connected or datagram peer is.
@@ -299,7 +349,7 @@ public:
 	[[nodiscard]] ibv_ah *get() const noexcept { return ah_.get(); }
 
 private:
-	std::unique_ptr<ibv_ah, detail::releaser<ibv_ah, ibv_destroy_ah, "ibv_destroy_ah">> ah_;
+	detail::handle<ibv_ah> ah_;
 };
 
 /// The Q_Key our UD queue pairs use.
@@ -362,7 +412,7 @@ private:
 	[[nodiscard]] int post_one(ibv_wr_opcode opcode, const ibv_sge &local, remote_buffer remote,
 	                           std::uint64_t wr_id, std::uint64_t compare_add = 0,
 	                           std::uint64_t swap = 0) noexcept;
-	std::unique_ptr<ibv_qp, detail::releaser<ibv_qp, ibv_destroy_qp, "ibv_destroy_qp">> qp_;
+	detail::handle<ibv_qp> qp_;
 	ibv_qp_ex *qpx_ = nullptr;
 	ibv_qp_type type_;
 };

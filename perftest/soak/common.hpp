@@ -10,6 +10,7 @@
 #include "ibodp/connection.hpp"
 #include "ibodp/memory.hpp"
 #include "ibodp/rc_loopback.hpp"
+#include "ibodp/registered_buffer.hpp"
 #include "ibodp/verbs.hpp"
 
 #include <sys/mman.h>
@@ -70,33 +71,29 @@ inline void fill(std::byte *p, std::size_t n, std::uint64_t seed)
 }
 
 // Slots of anonymous memory (2 MiB aligned, for THP) with their locks and
-// an ODP MR through which the device reaches them.
+// the MR through which the device reaches them.
 class slot_buffer
 {
 public:
 	slot_buffer(const ibodp::protection_domain &pd, std::size_t slots, std::size_t slot_size,
 	            ibodp::mr_kind kind)
-	    : slot_size_(slot_size), length_(slots * slot_size),
-	      memory_(ibodp::mapping::aligned(length_, huge_page)), data_(memory_.data()),
-	      locks_(slots), mr_(ibodp::memory_region::covering(pd, data_, length_, access, kind))
+	    : slot_size_(slot_size), memory_(pd, slots * slot_size, access, kind, huge_page),
+	      locks_(slots)
 	{
 	}
 
-	[[nodiscard]] std::byte *slot(std::size_t i) const { return data_ + i * slot_size_; }
+	[[nodiscard]] std::byte *slot(std::size_t i) const { return data() + i * slot_size_; }
 	[[nodiscard]] std::mutex &lock(std::size_t i) { return locks_[i]; }
 	[[nodiscard]] std::size_t slots() const { return locks_.size(); }
 	[[nodiscard]] std::size_t slot_size() const { return slot_size_; }
-	[[nodiscard]] std::byte *data() const { return data_; }
-	[[nodiscard]] std::size_t length() const { return length_; }
-	[[nodiscard]] const ibodp::memory_region &mr() const { return mr_; }
+	[[nodiscard]] std::byte *data() const { return memory_.data(); }
+	[[nodiscard]] std::size_t length() const { return slots() * slot_size_; }
+	[[nodiscard]] const ibodp::memory_region &mr() const { return memory_.mr(); }
 
 private:
 	std::size_t slot_size_;
-	std::size_t length_;
-	ibodp::mapping memory_; ///< outlives mr_ (declared first)
-	std::byte *data_;
+	ibodp::registered_buffer memory_;
 	std::vector<std::mutex> locks_;
-	ibodp::memory_region mr_;
 };
 
 // Counters of one run, by name; what the server reports travels in the

@@ -75,23 +75,25 @@ ibv_device_attr_ex context::attributes() const
 	return attr;
 }
 
-protection_domain::protection_domain(const context &ctx) : pd_(ibv_alloc_pd(ctx.get()))
+protection_domain::protection_domain(const context &ctx)
+    : pd_(ibv_alloc_pd(ctx.get()), ibv_dealloc_pd, "ibv_dealloc_pd", ctx.share())
 {
 	if (!pd_)
 		throw error("ibv_alloc_pd", last_errno(), ctx.name());
 }
 
 completion_channel::completion_channel(const context &ctx)
-    : channel_(ibv_create_comp_channel(ctx.get()))
+    : channel_(ibv_create_comp_channel(ctx.get()), ibv_destroy_comp_channel,
+               "ibv_destroy_comp_channel", ctx.share())
 {
 	if (!channel_)
 		throw error("ibv_create_comp_channel", last_errno(), ctx.name());
 }
 
 completion_queue::completion_queue(const context &ctx, int entries, completion_channel *channel)
-    : cq_(ibv_create_cq(ctx.get(), entries, nullptr, channel != nullptr ? channel->get() : nullptr,
-                        0)),
-      channel_(channel)
+    : channel_(channel != nullptr ? channel->share() : nullptr),
+      cq_(ibv_create_cq(ctx.get(), entries, nullptr, channel_.get(), 0), ibv_destroy_cq,
+          "ibv_destroy_cq", ctx.share(), channel_)
 {
 	if (!cq_)
 		throw error("ibv_create_cq", last_errno(), ctx.name());
@@ -127,12 +129,12 @@ poll_result completion_queue::poll() noexcept
 // timeout or error.
 bool completion_queue::wait_for_event(std::chrono::milliseconds timeout) noexcept
 {
-	pollfd pfd{channel_->get()->fd, POLLIN, 0};
+	pollfd pfd{channel_->fd, POLLIN, 0};
 	if (::poll(&pfd, 1, static_cast<int>(timeout.count())) <= 0)
 		return false;
 	ibv_cq *cq = nullptr;
 	void *cq_context = nullptr;
-	if (ibv_get_cq_event(channel_->get(), &cq, &cq_context) != 0)
+	if (ibv_get_cq_event(channel_.get(), &cq, &cq_context) != 0)
 		return false;
 	ibv_ack_cq_events(cq, 1);
 	return ibv_req_notify_cq(cq, 0) == 0;
@@ -204,7 +206,8 @@ memory_region::memory_region(const protection_domain &pd, void *addr, std::size_
 			throw error("ibv_reg_mr", EOVERFLOW, "range wraps around");
 	}
 	errno = 0;
-	mr_.reset(ibv_reg_mr(pd.get(), addr, length, access));
+	mr_ = {ibv_reg_mr(pd.get(), addr, length, access), ibv_dereg_mr, "ibv_dereg_mr",
+	       pd.share()};
 	if (!mr_)
 		throw error("ibv_reg_mr", last_errno());
 }
@@ -259,7 +262,7 @@ shared_receive_queue::shared_receive_queue(const protection_domain &pd, std::uin
 	ibv_srq_init_attr attr{};
 	attr.attr.max_wr = max_wr;
 	attr.attr.max_sge = 4;
-	srq_.reset(ibv_create_srq(pd.get(), &attr));
+	srq_ = {ibv_create_srq(pd.get(), &attr), ibv_destroy_srq, "ibv_destroy_srq", pd.share()};
 	if (!srq_)
 		throw error("ibv_create_srq", last_errno());
 }
@@ -306,7 +309,13 @@ queue_pair::queue_pair(const context &ctx, const protection_domain &pd, completi
 		attr.comp_mask |= IBV_QP_INIT_ATTR_SEND_OPS_FLAGS;
 		attr.send_ops_flags = options.send_ops_flags;
 	}
-	qp_.reset(ibv_create_qp_ex(ctx.get(), &attr));
+	qp_ = {ibv_create_qp_ex(ctx.get(), &attr),
+	       ibv_destroy_qp,
+	       "ibv_destroy_qp",
+	       ctx.share(),
+	       pd.share(),
+	       cq.share(),
+	       options.srq != nullptr ? options.srq->share() : std::shared_ptr<ibv_srq>()};
 	if (!qp_)
 		throw error("ibv_create_qp_ex", last_errno(), ctx.name());
 	if (options.send_ops_flags != 0)
@@ -543,7 +552,7 @@ address_handle::address_handle(const protection_domain &pd, const ibv_gid &dgid,
 	attr.grh.sgid_index = static_cast<std::uint8_t>(gid_index);
 	attr.grh.hop_limit = 1;
 	attr.port_num = 1;
-	ah_.reset(ibv_create_ah(pd.get(), &attr));
+	ah_ = {ibv_create_ah(pd.get(), &attr), ibv_destroy_ah, "ibv_destroy_ah", pd.share()};
 	if (!ah_)
 		throw error("ibv_create_ah", last_errno());
 }

@@ -8,8 +8,8 @@ trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 cmake -S "$src/tests/package" -B "$prefix/consumer" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$prefix/consumer" >/dev/null
-soname=$(find "$prefix" -name 'libibodp.so.2' | head -n1)
-[ -n "$soname" ] || { echo "no versioned libibodp.so.2 installed"; exit 1; }
+soname=$(find "$prefix" -name 'libibodp.so.3' | head -n1)
+[ -n "$soname" ] || { echo "no versioned libibodp.so.3 installed"; exit 1; }
 libdir=$(dirname "$soname")
 LD_LIBRARY_PATH=$libdir "$prefix/consumer/consumer"
 export PKG_CONFIG_PATH=$libdir/pkgconfig

@@ -110,8 +110,8 @@ pingpong 18901 -o
 echo "install to working pingpong: $(( $(date +%s) - start )) s"
 pingpong 18902 -O
 
-step "apt-get install ./libibodp2 ./libibodp-dev ./ibodp-tools"
-apt_install "$pkgs"/libibodp2_*.deb "$pkgs"/libibodp-dev_*.deb "$pkgs"/ibodp-tools_*.deb
+step "apt-get install ./libibodp3 ./libibodp-dev ./ibodp-tools"
+apt_install "$pkgs"/libibodp3_*.deb "$pkgs"/libibodp-dev_*.deb "$pkgs"/ibodp-tools_*.deb
 ibodp_caps --json -d rxe0 | grep -q '"implicit": true' || fail "ibodp_caps: no implicit ODP"
 [ -e /usr/share/man/man1/ibodp_caps.1.gz ] || fail "no man page for ibodp_caps"
 work=$(mktemp -d)

@@ -8,6 +8,7 @@
 #include "ibodp/device.hpp"
 #include "ibodp/memory.hpp"
 #include "ibodp/rc_loopback.hpp"
+#include "ibodp/registered_buffer.hpp"
 #include "ibodp/verbs.hpp"
 #include "kernel_state.hpp"
 #include "output.hpp"

@@ -28,7 +28,7 @@ constexpr int rw = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS
                    IBV_ACCESS_REMOTE_ATOMIC;
 
 // Destination bytes outside [offset, offset + length) must still be zero.
-void expect_untouched_around(const mapping &m, std::size_t offset, std::size_t length)
+void expect_untouched_around(const registered_buffer &m, std::size_t offset, std::size_t length)
 {
 	EXPECT_EQ(value_mismatch(m.data(), offset, std::byte{0}), offset)
 	        << "bytes before the target were written";
@@ -109,17 +109,15 @@ private:
 // fault in every iteration.
 template <typename Transfer> void transfer_faults_every_iteration(rc_pair &qp, Transfer transfer)
 {
-	auto from = mapping::anonymous(4 * page_size);
-	auto to = mapping::anonymous(4 * page_size);
-	memory_region from_mr(qp.pd, from.data(), from.size(), rw, mr_kind::odp);
-	memory_region to_mr(qp.pd, to.data(), to.size(), rw, mr_kind::odp);
+	const registered_buffer from(qp.pd, 4 * page_size, rw, mr_kind::odp);
+	const registered_buffer to(qp.pd, 4 * page_size, rw, mr_kind::odp);
 	for (int i = 0; i < iterations; ++i) {
 		advise(from.data(), from.size(), MADV_DONTNEED);
 		advise(to.data(), to.size(), MADV_DONTNEED);
 		fill_pattern(from.data() + src_offset, message, i);
 		const iteration_faults faults({from.data(), to.data()});
-		const completion wc =
-		        transfer(from_mr, from.data() + src_offset, to_mr, to.data() + dst_offset);
+		const completion wc = transfer(from.mr(), from.data() + src_offset, to.mr(),
+		                               to.data() + dst_offset);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		ASSERT_EQ(pattern_mismatch(to.data() + dst_offset, message, i), message)
 		        << "iteration " << i;
@@ -168,10 +166,8 @@ TEST(OdpOps, SrqRecvFaultsEveryIteration)
 TEST(OdpOps, CompareSwapFaultsEveryIteration)
 {
 	rc_pair qp;
-	auto target = mapping::anonymous(2 * page_size);
-	auto result = mapping::anonymous(page_size);
-	memory_region target_mr(qp.pd, target.data(), target.size(), rw, mr_kind::odp);
-	memory_region result_mr(qp.pd, result.data(), result.size(), rw, mr_kind::odp);
+	const registered_buffer target(qp.pd, 2 * page_size, rw, mr_kind::odp);
+	const registered_buffer result(qp.pd, page_size, rw, mr_kind::odp);
 	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + page_size + 64);
 	auto *old = reinterpret_cast<std::uint64_t *>(result.data() + 8);
 	for (std::uint64_t i = 0; i < iterations; ++i) {
@@ -182,13 +178,13 @@ TEST(OdpOps, CompareSwapFaultsEveryIteration)
 		const iteration_faults faults({target.data(), result.data()});
 		// A matching compare swaps.
 		completion wc =
-		        qp.compare_swap(result_mr, old, target_mr, word, before, before * 3);
+		        qp.compare_swap(result.mr(), old, target.mr(), word, before, before * 3);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		EXPECT_EQ(*old, before);
 		EXPECT_EQ(*word, before * 3);
 		// A mismatching one only reports the value.
 		advise(target.data(), page_size, MADV_DONTNEED); // not the word's page
-		wc = qp.compare_swap(result_mr, old, target_mr, word, before, 7);
+		wc = qp.compare_swap(result.mr(), old, target.mr(), word, before, 7);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		EXPECT_EQ(*old, before * 3);
 		EXPECT_EQ(*word, before * 3);
@@ -199,10 +195,8 @@ TEST(OdpOps, CompareSwapFaultsEveryIteration)
 TEST(OdpOps, FetchAddFaultsEveryIteration)
 {
 	rc_pair qp;
-	auto target = mapping::anonymous(2 * page_size);
-	auto result = mapping::anonymous(page_size);
-	memory_region target_mr(qp.pd, target.data(), target.size(), rw, mr_kind::odp);
-	memory_region result_mr(qp.pd, result.data(), result.size(), rw, mr_kind::odp);
+	const registered_buffer target(qp.pd, 2 * page_size, rw, mr_kind::odp);
+	const registered_buffer result(qp.pd, page_size, rw, mr_kind::odp);
 	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + page_size - 8);
 	auto *old = reinterpret_cast<std::uint64_t *>(result.data() + 16);
 	for (std::uint64_t i = 0; i < iterations; ++i) {
@@ -210,7 +204,7 @@ TEST(OdpOps, FetchAddFaultsEveryIteration)
 		advise(result.data(), result.size(), MADV_DONTNEED);
 		*word = 1000 * i;
 		const iteration_faults faults({target.data(), result.data()});
-		const completion wc = qp.fetch_add(result_mr, old, target_mr, word, i + 1);
+		const completion wc = qp.fetch_add(result.mr(), old, target.mr(), word, i + 1);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		EXPECT_EQ(*old, 1000 * i);
 		EXPECT_EQ(*word, 1000 * i + i + 1);
@@ -222,14 +216,13 @@ TEST(OdpOps, AtomicWriteFaultsEveryIteration)
 {
 	rc_pair qp(IBV_QP_EX_WITH_ATOMIC_WRITE);
 	ASSERT_NE(qp.req.ex(), nullptr);
-	auto target = mapping::anonymous(2 * page_size);
-	memory_region target_mr(qp.pd, target.data(), target.size(), rw, mr_kind::odp);
+	const registered_buffer target(qp.pd, 2 * page_size, rw, mr_kind::odp);
 	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + page_size + 8);
 	for (std::uint64_t i = 0; i < iterations; ++i) {
 		advise(target.data(), target.size(), MADV_DONTNEED);
 		const std::uint64_t value = 0xfeedface00000000ULL + i;
 		const iteration_faults faults({target.data()});
-		ASSERT_EQ(qp.req.post_atomic_write(target_mr.remote(word), value, 10 + i), 0);
+		ASSERT_EQ(qp.req.post_atomic_write(target.mr().remote(word), value, 10 + i), 0);
 		const completion wc = wait_one(qp.req_cq);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 		EXPECT_EQ(*word, value);
@@ -243,11 +236,9 @@ TEST(OdpOps, FlushFaultsEveryIteration)
 {
 	rc_pair qp(IBV_QP_EX_WITH_FLUSH | IBV_QP_EX_WITH_RDMA_WRITE);
 	ASSERT_NE(qp.req.ex(), nullptr);
-	auto src = mapping::anonymous(4 * page_size);
-	auto dst = mapping::anonymous(4 * page_size);
 	const int access = rw | IBV_ACCESS_FLUSH_GLOBAL;
-	memory_region src_mr(qp.pd, src.data(), src.size(), access, mr_kind::odp);
-	memory_region dst_mr(qp.pd, dst.data(), dst.size(), access, mr_kind::odp);
+	const registered_buffer src(qp.pd, 4 * page_size, access, mr_kind::odp);
+	const registered_buffer dst(qp.pd, 4 * page_size, access, mr_kind::odp);
 	for (int i = 0; i < iterations; ++i) {
 		advise(dst.data(), dst.size(), MADV_DONTNEED);
 		fill_pattern(dst.data() + dst_offset, message, i);
@@ -255,12 +246,12 @@ TEST(OdpOps, FlushFaultsEveryIteration)
 		const iteration_faults faults({src.data(), dst.data()});
 		// The data is in the CPU page; the mirror dropped it: the flush
 		// faults and must leave the bytes as they are.
-		ASSERT_EQ(qp.req.post_flush(dst_mr.remote(dst.data() + dst_offset), message,
-		                            IBV_FLUSH_GLOBAL, IBV_FLUSH_RANGE, 20 + i),
+		ASSERT_EQ(qp.req.post_flush(dst.remote(dst_offset), message, IBV_FLUSH_GLOBAL,
+		                            IBV_FLUSH_RANGE, 20 + i),
 		          0);
 		const completion wc = wait_one(qp.req_cq);
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
-		const completion rd = qp.read(src_mr, src.data() + src_offset, message, dst_mr,
+		const completion rd = qp.read(src.mr(), src.data() + src_offset, message, dst.mr(),
 		                              dst.data() + dst_offset);
 		ASSERT_EQ(rd.status, IBV_WC_SUCCESS) << wc_status_name(rd.status);
 		ASSERT_EQ(pattern_mismatch(src.data() + src_offset, message, i), message)
@@ -278,21 +269,17 @@ TEST(OdpOps, UdSendRecvFaultsEveryIteration)
 	constexpr std::uint32_t payload = 1000;
 	constexpr std::uint32_t grh = 40;
 	constexpr std::size_t recv_offset = page_size - 500;
-	auto src = mapping::anonymous(2 * page_size);
-	auto dst = mapping::anonymous(2 * page_size);
-	memory_region src_mr(ud.pd, src.data(), src.size(), rw, mr_kind::odp);
-	memory_region dst_mr(ud.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	const registered_buffer src(ud.pd, 2 * page_size, rw, mr_kind::odp);
+	const registered_buffer dst(ud.pd, 2 * page_size, rw, mr_kind::odp);
 	for (int i = 0; i < iterations; ++i) {
 		advise(src.data(), src.size(), MADV_DONTNEED);
 		advise(dst.data(), dst.size(), MADV_DONTNEED);
 		fill_pattern(src.data() + src_offset, payload, i);
 		const iteration_faults faults({src.data(), dst.data()});
 
-		ASSERT_EQ(ud.receiver.post_recv(dst_mr.sge(dst.data() + recv_offset, grh + payload),
-		                                i),
-		          0);
-		ASSERT_EQ(ud.sender.post_send_ud(src_mr.sge(src.data() + src_offset, payload),
-		                                 ud.ah, ud.receiver.qpn(), i),
+		ASSERT_EQ(ud.receiver.post_recv(dst.sge(recv_offset, grh + payload), i), 0);
+		ASSERT_EQ(ud.sender.post_send_ud(src.sge(src_offset, payload), ud.ah,
+		                                 ud.receiver.qpn(), i),
 		          0);
 		const completion sent = wait_one(ud.send_cq);
 		ASSERT_EQ(sent.status, IBV_WC_SUCCESS) << wc_status_name(sent.status);
@@ -313,15 +300,14 @@ TEST(OdpOps, CountersShowAFaultPerIteration)
 	if (!env.ours())
 		GTEST_SKIP() << "stock rxe has no ODP counters";
 	rc_pair qp;
-	auto src = mapping::anonymous(2 * page_size);
-	auto dst = mapping::anonymous(2 * page_size);
-	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::pinned);
-	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	const registered_buffer src(qp.pd, 2 * page_size, rw, mr_kind::pinned);
+	const registered_buffer dst(qp.pd, 2 * page_size, rw, mr_kind::odp);
 	fill_pattern(src.data(), page_size, 1);
 	const auto before = odp_counters(env.dev).value();
 	for (int i = 0; i < iterations; ++i) {
 		advise(dst.data(), dst.size(), MADV_DONTNEED);
-		const completion wc = qp.write(src_mr, src.data(), page_size, dst_mr, dst.data());
+		const completion wc =
+		        qp.write(src.mr(), src.data(), page_size, dst.mr(), dst.data());
 		ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	}
 	const auto after = odp_counters(env.dev).value();
@@ -368,15 +354,13 @@ TEST(OdpPrefetch, PrefetchedRangeTakesNoFault)
 	REQUIRE_PREFETCH();
 	const auto &env = test_env::get();
 	rc_pair qp;
-	auto src = mapping::anonymous(4 * page_size);
-	auto dst = mapping::anonymous(4 * page_size);
-	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::pinned);
-	memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	const registered_buffer src(qp.pd, 4 * page_size, rw, mr_kind::pinned);
+	const registered_buffer dst(qp.pd, 4 * page_size, rw, mr_kind::odp);
 	fill_pattern(src.data(), src.size(), 8);
 	for (auto mode : {prefetch_mode::write, prefetch_mode::read}) {
 		advise(dst.data(), dst.size(), MADV_DONTNEED);
 		const auto at_prefetch = odp_counters(env.dev);
-		ASSERT_EQ(dst_mr.prefetch(dst.data(), dst.size(), mode, true), 0);
+		ASSERT_EQ(dst.mr().prefetch(dst.data(), dst.size(), mode, true), 0);
 		const auto before = odp_counters(env.dev);
 		if (at_prefetch) {
 			// ib_odp counts a prefetch per range it serves: one advice
@@ -389,8 +373,8 @@ TEST(OdpPrefetch, PrefetchedRangeTakesNoFault)
 		// One page at a time: single packets at page starts, which stock
 		// copies correctly too.
 		for (std::size_t p = 0; p < 4; ++p) {
-			const completion wc = qp.write(src_mr, src.data() + p * page_size, 1024,
-			                               dst_mr, dst.data() + p * page_size);
+			const completion wc = qp.write(src.mr(), src.data() + p * page_size, 1024,
+			                               dst.mr(), dst.data() + p * page_size);
 			ASSERT_TRUE(wc.ok()) << wc.status_name();
 			EXPECT_EQ(std::memcmp(dst.data() + p * page_size,
 			                      src.data() + p * page_size, 1024),
