@@ -8,7 +8,7 @@ Test kinds and where they run:
 - tests/host/test_vm_run.py       the VM runner's own contract (a boot per check)
 - tests/host/test_debug_kernel.py the debug kernel's checks really work
 - tests/host/test_packages.py     the Debian packages: built, lintian, installed in a guest
-                                  of each distribution (its own boot; ~13 min under TCG)
+                                  of each distribution (a chroot install, then a boot; ~6-10 min)
 - tests/integration/test_vm.py    the VM integration tests, once per combination
                                   (ibodp_testlib/combos.py), many tests per boot
 
