@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from conftest import selected_axes
-from ibodp_testlib.paths import IMAGE, REPO, image_dir
+from ibodp_testlib.paths import IMAGE, REPO, image_dir, image_var
 
 CHECKPATCH = os.path.join(IMAGE, "src", "linux", "scripts", "checkpatch.pl")
 SOURCES = sorted(os.path.relpath(p, REPO) for pattern in
@@ -57,8 +57,7 @@ def test_rxe_series_checkpatch(distro, tmp_path, record_property):
     if not os.path.exists(env):
         pytest.fail("no %s image: tools/image/build --distro %s" % (distro, distro),
                     pytrace=False)
-    with open(env) as f:
-        kver = dict(l.strip().split("=", 1) for l in f if "=" in l)["KERNEL_VERSION"]
+    kver = image_var("KERNEL_VERSION", distro)
     a, b = tmp_path / "a", tmp_path / "b"
     shutil.copytree(pristine, a)
     subprocess.run([os.path.join(REPO, "kernel/ib_odp/rxe/stage"), str(a), kver, str(b)],

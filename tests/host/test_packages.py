@@ -18,7 +18,7 @@ import subprocess
 import pytest
 
 from conftest import selected_axes
-from ibodp_testlib.paths import REPO, image_dir, in_image, tool
+from ibodp_testlib.paths import REPO, image_dir, image_var, in_image, tool
 from ibodp_testlib.vm import vm_run
 
 # apt-get install with DKMS's native build of both modules, and the
@@ -33,15 +33,6 @@ PACKAGE_BUILD_TIMEOUT = 900
 def pytest_generate_tests(metafunc):
     if "distro" in metafunc.fixturenames:
         metafunc.parametrize("distro", selected_axes(metafunc.config)[0])
-
-
-def _image_var(image, name):
-    with open(os.path.join(image, "image.env")) as f:
-        for line in f:
-            key, _, value = line.strip().partition("=")
-            if key == name:
-                return value.strip("'\"")
-    raise KeyError("%s not in %s/image.env" % (name, image))
 
 
 @contextlib.contextmanager
@@ -94,7 +85,7 @@ def test_packages_install_and_work(distro, ib_results, tmp_path, record_property
         if re.search(r"built in|KiB installed|lintian: [WE]:", line):
             print(line)
     pkgs = os.path.join(REPO, "build", "packages", distro)
-    kver = _image_var(image_dir(distro), "KERNEL_VERSION")
+    kver = image_var("KERNEL_VERSION", distro)
     with image_overlay(distro, str(tmp_path / "overlay")) as overlay:
         env = dict(os.environ, IB_ODP_IMAGE=overlay)
         try:

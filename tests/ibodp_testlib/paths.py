@@ -25,6 +25,18 @@ def image_dir(distro=DISTROS[0]):
     return os.environ.get("IB_ODP_IMAGE") or os.path.join(CACHE, "image" + suffix)
 
 
+def image_var(name, distro=DISTROS[0]):
+    """A value tools/image/build recorded in distro's image.env (as the
+    shell's image_var in tools/lib/common.sh reads it); KeyError naming the
+    file when it has no such value."""
+    path = os.path.join(image_dir(distro), "image.env")
+    with open(path) as f:
+        values = dict(line.strip().split("=", 1) for line in f if "=" in line)
+    if name not in values:
+        raise KeyError("%s not in %s" % (name, path))
+    return values[name].strip("'\"")
+
+
 BUILD = build_dir()
 IMAGE = image_dir()
 
