@@ -10,17 +10,9 @@
 #    rxe again (no implicit ODP).
 set -euo pipefail
 kver=$(uname -r)
-t0=$(date +%s)
-fail() { echo "FAIL: $*"; exit 1; }
-step() { echo "== [$(( $(date +%s) - t0 )) s] $*"; }
+# shellcheck source=tests/package/lib.sh
+. "$(dirname "$0")/lib.sh"
 export DEBIAN_FRONTEND=noninteractive
-
-# kernel_rxe_is_found: modprobe rdma_rxe would load the kernel's own.
-kernel_rxe_is_found() {
-	local path
-	path=$(modinfo -n rdma_rxe)
-	case $path in */updates/*) fail "modprobe would load $path, not the kernel's rxe" ;; esac
-}
 
 lsmod | grep -q '^rdma_rxe ' && fail "rdma_rxe is loaded before the check"
 dkms status -m ib-odp -k "$kver" | grep -q ': installed' ||
@@ -61,7 +53,7 @@ ibodp_caps --json -d rxe0 | grep -q '"implicit": true' || fail "ibodp_caps: no i
 
 step "apt-get remove ib-odp-dkms while rxe0 is in use"
 apt-get remove -y -q ib-odp-dkms
-kernel_rxe_is_found
+kernel_rxe_is_found "$kver"
 grep -q '^rdma_rxe ' /proc/modules || fail "rdma_rxe was unloaded under its device"
 grep -q '^ib_odp ' /proc/modules || fail "ib_odp was unloaded under its device"
 # The loaded modules keep working until their device is gone.

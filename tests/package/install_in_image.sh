@@ -19,22 +19,14 @@ pkgs=$(cd "$1" && pwd)
 kver=$2
 src=$(cd "$(dirname "$0")/../.." && pwd)
 series=$(echo "$kver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
-t0=$(date +%s)
-fail() { echo "FAIL: $*"; exit 1; }
-step() { echo "== [$(( $(date +%s) - t0 )) s] $*"; }
+# shellcheck source=tests/package/lib.sh
+. "$(dirname "$0")/lib.sh"
 export DEBIAN_FRONTEND=noninteractive
 # Everything the packages depend on is in the image already (dkms,
 # linux-headers, linux-source): no network needed.
 apt_install() { apt-get install -y -q "$@"; }
 dkms_deb=$(echo "$pkgs"/ib-odp-dkms_*.deb)
 version=$(dpkg-deb -f "$dkms_deb" Version)
-
-# kernel_rxe_is_found: modprobe rdma_rxe would load the kernel's own.
-kernel_rxe_is_found() {
-	local path
-	path=$(modinfo -k "$kver" -n rdma_rxe)
-	case $path in */updates/*) fail "modprobe would load $path, not the kernel's rxe" ;; esac
-}
 
 step "no headers: apt-get install ./ib-odp-dkms skips the build"
 headers=/lib/modules/$kver/build
@@ -48,7 +40,7 @@ grep -Eq "headers for this kernel do not seem to be installed|No kernel headers 
 	{ cat /tmp/no-headers.log; fail "dkms did not say that the headers are missing"; }
 dkms status -m ib-odp -k "$kver" | grep -q ': installed' &&
 	fail "ib-odp installed without headers"
-kernel_rxe_is_found
+kernel_rxe_is_found "$kver"
 
 step "no linux-source-$series: dkms install fails, naming it"
 tarball=$(echo /usr/src/linux-source-"$series".tar.*)
@@ -61,7 +53,7 @@ find /var/lib/dkms/ib-odp -name make.log -exec cat {} + > /tmp/no-source.make.lo
 grep -q "ib-odp: no /usr/src/linux-source-$series.tar.\*: install linux-source-$series" \
 	/tmp/no-source.make.log ||
 	{ cat /tmp/no-source.log; fail "make.log does not name the missing linux-source"; }
-kernel_rxe_is_found
+kernel_rxe_is_found "$kver"
 apt-get remove -y -q ib-odp-dkms > /tmp/remove-unbuilt.log 2>&1 ||
 	{ cat /tmp/remove-unbuilt.log; fail "removing the unbuilt package failed"; }
 [ -z "$(dkms status -m ib-odp)" ] || fail "dkms still knows ib-odp after the removal: $(dkms status -m ib-odp)"
