@@ -346,14 +346,8 @@ void report(const fault_options &opt, const results &r)
 		        .add("pgfaults_warm", static_cast<std::int64_t>(r.pgfaults_warm))
 		        .add("odp_faults", static_cast<std::int64_t>(faults))
 		        .add("mismatches", static_cast<std::uint64_t>(r.mismatches));
-		std::vector<std::string> cold_samples;
-		std::vector<std::string> warm_samples;
-		for (double v : r.cold_us)
-			cold_samples.push_back(std::to_string(v));
-		for (double v : r.warm_us)
-			warm_samples.push_back(std::to_string(v));
-		j.add_raw("cold_samples_us", ibodp::tools::json_array(cold_samples));
-		j.add_raw("warm_samples_us", ibodp::tools::json_array(warm_samples));
+		j.add_raw("cold_samples_us", ibodp::tools::json_numbers(r.cold_us));
+		j.add_raw("warm_samples_us", ibodp::tools::json_numbers(r.warm_us));
 		ibodp::tools::write_file(opt.common.json_file, j.str() + "\n");
 	}
 	if (!opt.common.csv_file.empty()) {

@@ -20,6 +20,7 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace
@@ -32,7 +33,8 @@ constexpr int access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_AC
 struct row {
 	mr_kind kind;
 	std::size_t size;
-	std::string error; ///< empty when registration worked
+	std::string error;                  ///< empty when registration worked
+	std::vector<double> reg_samples_us; ///< every registration, in order
 	ibodp::tools::summary reg_us;
 	ibodp::tools::summary dereg_us;
 	double mem_kib = 0; ///< median MemAvailable drop while registered
@@ -53,7 +55,7 @@ std::string human(std::size_t bytes)
 row measure(const ibodp::protection_domain &pd, mr_kind kind, void *addr, std::size_t size,
             std::size_t reps)
 {
-	row r{kind, size, {}, {}, {}, 0};
+	row r{kind, size, {}, {}, {}, {}, 0};
 	std::vector<double> reg;
 	std::vector<double> dereg;
 	std::vector<double> mem;
@@ -82,6 +84,7 @@ row measure(const ibodp::protection_domain &pd, mr_kind kind, void *addr, std::s
 		dereg.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
 	}
 	r.reg_us = ibodp::tools::summarize(reg);
+	r.reg_samples_us = std::move(reg);
 	r.dereg_us = ibodp::tools::summarize(dereg);
 	r.mem_kib = ibodp::tools::summarize(mem).p50;
 	return r;
@@ -167,6 +170,8 @@ void write_results(const reg_cost_options &opt, const std::vector<row> &rows)
 		                .add("size", static_cast<std::uint64_t>(r.size))
 		                .add("error", r.error)
 		                .add_raw("reg", ibodp::tools::json_summary(r.reg_us))
+		                .add_raw("reg_samples_us",
+		                         ibodp::tools::json_numbers(r.reg_samples_us))
 		                .add_raw("dereg", ibodp::tools::json_summary(r.dereg_us))
 		                .add("memory_kib", r.mem_kib)
 		                .str());

@@ -116,6 +116,15 @@ std::string json_array(const std::vector<std::string> &elements)
 	return out + "]";
 }
 
+std::string json_numbers(const std::vector<double> &values)
+{
+	std::vector<std::string> elements;
+	elements.reserve(values.size());
+	for (double v : values)
+		elements.push_back(std::to_string(v));
+	return json_array(elements);
+}
+
 void write_file(const std::string &path, const std::string &content)
 {
 	std::ofstream out(path);

@@ -46,6 +46,8 @@ private:
 [[nodiscard]] std::string json_summary(const summary &s);
 /// A JSON array of rendered elements.
 [[nodiscard]] std::string json_array(const std::vector<std::string> &elements);
+/// A JSON array of numbers (samples, for the comparison's bootstrap).
+[[nodiscard]] std::string json_numbers(const std::vector<double> &values);
 
 /// Writes @p content to @p path; throws ibodp::error naming the path.
 void write_file(const std::string &path, const std::string &content);

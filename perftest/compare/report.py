@@ -113,19 +113,22 @@ class Results:
             self.noisy.append((key, list(noise)))
         self.summary[key] = entry
 
-    def median(self, key, rounds):
-        """Median of ROUNDS (lists of samples) with its interval, recorded
-        under KEY; returns the cell text, or "n/a"."""
+    def median(self, key, rounds, repeated=False):
+        """Median of ROUNDS (lists of samples; REPEATED: several a round by
+        design) with its interval, recorded under KEY; returns the cell
+        text, or "n/a"."""
         if not any(len(r) for r in rounds):
             return "n/a"
         est, lo, hi = stats.median_ci(rounds)
-        noise = stats.noise(rounds, (est, lo, hi), self.steal)
+        noise = stats.noise(rounds, (est, lo, hi), self.steal, repeated)
         self.record(key, est, (lo, hi), noise=noise)
         return cell(est, lo, hi) + (" ⚠" if noise else "")
 
-    def ratio(self, key, num, den, better="lower", labels=("ours better", "ours worse")):
-        """Ratio of medians NUM/DEN (lists of rounds) with its interval and
-        verdict, recorded under KEY; returns the cell text."""
+    def ratio(self, key, num, den, better="lower", labels=("ours better", "ours worse"),
+              repeated=False):
+        """Ratio of medians NUM/DEN (lists of rounds; REPEATED as for
+        median()) with its interval and verdict, recorded under KEY;
+        returns the cell text."""
         if not any(len(r) for r in num) or not any(len(r) for r in den):
             return "n/a"
         try:
@@ -136,7 +139,7 @@ class Results:
         noise = sorted(set(stats.noise([], (est, lo, hi), self.steal)
                            + [f"{side}: {r}" for side, rounds in (("numerator", num),
                                                                   ("denominator", den))
-                              for r in stats.noise(rounds)]))
+                              for r in stats.noise(rounds, repeated=repeated)]))
         self.record(key, est, (lo, hi), what, noise)
         return f"{cell(est, lo, hi, 2)} {what}" + (" ⚠" if noise else "")
 
@@ -173,8 +176,8 @@ def fault_section(res, lines):
             op = runs[0]["op"] + (" + prefetch" if runs[0].get("prefetch") else "")
             cold, warm = samples(runs, "cold"), samples(runs, "warm")
             key = f"{rxe}.{name}"
-            cold_cell = res.median(key + ".cold_p50_us", cold)
-            warm_cell = res.median(key + ".warm_p50_us", warm)
+            cold_cell = res.median(key + ".cold_p50_us", cold, repeated=True)
+            warm_cell = res.median(key + ".warm_p50_us", warm, repeated=True)
             cost, lo, hi, raw = stats.paired_cost_ci(cold, warm)
             noise = stats.noise([], (cost, lo, hi), res.steal)
             if raw < 0:
@@ -217,19 +220,20 @@ def fault_section(res, lines):
         stock, ours = res.load("stock", name), res.load("ours", name)
         for phase in ("cold", "warm"):
             lines.append(f"| {name[6:]} {phase} p50, ours/stock | " + res.ratio(
-                f"ratio.{name}.{phase}_p50", samples(ours, phase), samples(stock, phase))
+                f"ratio.{name}.{phase}_p50", samples(ours, phase), samples(stock, phase),
+                repeated=True)
                 + " |")
     for rxe in RXES:
         lines.append(f"| {rxe}: cold write p50, prefetched/not | " + res.ratio(
             f"ratio.{rxe}.prefetch_cold_write", samples(res.load(rxe, "prefetch_write"), "cold"),
             samples(res.load(rxe, "fault_write"), "cold"),
-            labels=("prefetch helps", "prefetch hurts")) + " |")
+            labels=("prefetch helps", "prefetch hurts"), repeated=True) + " |")
     for rxe in RXES:
         pinned = res.load(rxe, "pinned_write")
         both = [r["cold_samples_us"] + r["warm_samples_us"] for r in pinned]
         lines.append(f"| {rxe}: warm write p50, ODP/pinned | " + res.ratio(
             f"ratio.{rxe}.warm_odp_vs_pinned", samples(res.load(rxe, "fault_write"), "warm"),
-            both, labels=("ODP faster", "ODP slower")) + " |")
+            both, labels=("ODP faster", "ODP slower"), repeated=True) + " |")
     lines.append("")
 
 
@@ -290,8 +294,8 @@ def rows_by(res, name, key_fields):
 
 def reg_section(res, lines):
     lines.append("## Registration cost of sparse memory\n")
-    lines.append("ibv_reg_mr time (median over rounds of each round's p50, µs, 95% "
-                 "interval) and memory taken while registered (MemAvailable drop, "
+    lines.append("ibv_reg_mr time (median of every registration, several a round, µs, "
+                 "95% interval) and memory taken while registered (MemAvailable drop, "
                  "includes pinned pages; median over rounds).\n")
     lines.append("| kind | size | stock reg | ours reg | ours/stock | stock mem [KiB] "
                  "| ours mem [KiB] |")
@@ -314,13 +318,16 @@ def reg_section(res, lines):
         for rxe in RXES:
             got = per.get(rxe, [])
             errors = sorted({r["error"] for r in got if r["error"]})
-            rounds[rxe] = [[r["reg"]["p50_us"]] for r in got if not r["error"]]
+            # Every registration of the round (older results: its p50).
+            rounds[rxe] = [r.get("reg_samples_us") or [r["reg"]["p50_us"]]
+                           for r in got if not r["error"]]
             key = f"{rxe}.reg.{kind}.{size}.p50_us"
             cells.append(", ".join(errors) if errors and not rounds[rxe]
-                         else res.median(key, rounds[rxe]))
+                         else res.median(key, rounds[rxe], repeated=True))
             kib = sorted(r["memory_kib"] for r in got if not r["error"])
             mems.append(fmt(kib[len(kib) // 2], 0) if kib else "")
-        ratio = res.ratio(f"ratio.reg.{kind}.{size}", rounds["ours"], rounds["stock"])
+        ratio = res.ratio(f"ratio.reg.{kind}.{size}", rounds["ours"], rounds["stock"],
+                          repeated=True)
         lines.append(f"| {kind} | {label} | {cells[0]} | {cells[1]} | {ratio} "
                      f"| {mems[0]} | {mems[1]} |")
     ax.set_xscale("log", base=2)

@@ -26,23 +26,31 @@ bin=$repo/build/cmake/perftest
 dev=${IB_ODP_DEV:?run inside tools/vm/run without --netns}
 gid=${IB_ODP_GID_INDEX:-1}
 # Totals over all rounds; each round gets its share.
-iters=300 reps=6 max=64G passes=2 region=64M ucx_iters=3000
-[ $quick -eq 1 ] && { iters=20 reps=2 max=1G passes=1 region=8M ucx_iters=200; }
+# Registrations: at least 5 a round, so that a round's spread is seen
+# (one a round gave intervals too narrow to repeat from run to run).
+iters=300 reps=30 max=64G passes=2 region=64M ucx_iters=3000
+[ $quick -eq 1 ] && { iters=20 reps=6 max=1G passes=1 region=8M ucx_iters=200; }
 : "${rounds:=$([ $quick -eq 1 ] && echo 2 || echo 6)}"
 case $rounds in ''|*[!0-9]*) usage ;; esac
 [ "$rounds" -ge 2 ] || { echo "run.sh: --rounds must be at least 2 (one ABBA pair)" >&2; exit 2; }
 per() { local n=$(( ($1 + rounds - 1) / rounds )); echo $(( n < $2 ? $2 : n )); }
-iters_round=$(per $iters 10) reps_round=$(per $reps 1) ucx_round=$(per $ucx_iters 50)
+iters_round=$(per $iters 10) reps_round=$(per $reps 3) ucx_round=$(per $ucx_iters 50)
 netdev=$(cat "/sys/class/infiniband/$dev/ports/1/gid_attrs/ndevs/$gid")
 mkdir -p "$out"
 for rxe in stock ours; do mkdir -p "$out/$rxe"; : > "$out/$rxe/status.txt"; done
 : > "$out/rounds.txt"
 
-# The measurements of one round on one rxe, in order (for progress).
+# The measurements of one round on one rxe, in order (for progress); the
+# last three are the peers.
 steps=(fault_write fault_read prefetch_write pinned_write reg_cost inval_cost
 	stream_pinned stream_odp stream_odp_prefetch warm_write_64 ib_write_lat
 	ucx_put_lat_odp ucx_put_lat_pinned)
-total=$(( rounds * 2 * ${#steps[@]} )) done_steps=0 start=$SECONDS
+# The peers (two-process tools, ~15 s each under TCG) take half of a quick
+# run's time: --quick runs them in the first round only.
+peers=3 peer_rounds=$rounds
+[ $quick -eq 1 ] && peer_rounds=1
+total=$(( 2 * (rounds * (${#steps[@]} - peers) + peer_rounds * peers) ))
+done_steps=0 start=$SECONDS
 
 duration() { printf '%dm%02ds' $(( $1 / 60 )) $(( $1 % 60 )); }
 
@@ -127,7 +135,7 @@ measure() {
 		--invalidate none --json "$dir/pinned_write.json"
 	step reg_cost "$bin/ibodp_reg_cost" -d "$dev" -n "$reps_round" --max-size "$max" \
 		--json "$dir/reg_cost.json" --csv "$dir/reg_cost.csv"
-	step inval_cost "$bin/ibodp_inval_cost" -d "$dev" -s 4M -n "$(( reps_round * 4 ))" \
+	step inval_cost "$bin/ibodp_inval_cost" -d "$dev" -s 4M -n 4 \
 		--json "$dir/inval_cost.json" --csv "$dir/inval_cost.csv"
 	for mode in pinned odp odp_prefetch; do
 		flags=(--mr "${mode%_prefetch}")
@@ -137,6 +145,7 @@ measure() {
 	done
 	step warm_write_64 "$bin/ibodp_fault_lat" "${common[@]}" --op write -s 64 \
 		--invalidate none --json "$dir/warm_write_64.json"
+	[ "$round" -le "$peer_rounds" ] || return 0
 	step ib_write_lat ib_write_lat_pair
 	step ucx_put_lat_odp ucx_put_lat odp
 	step ucx_put_lat_pinned ucx_put_lat pinned

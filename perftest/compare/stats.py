@@ -20,6 +20,11 @@ MAX_ROUND_SPREAD = 0.25          # coefficient of variation of round medians
 MAX_OUTLIER_SHARE = 0.02         # share of samples above OUTLIER_FACTOR x median
 OUTLIER_FACTOR = 10.0
 MAX_STEAL = 0.05                 # share of host CPU time stolen
+# Where a round holds repeated samples (latencies, registrations), fewer
+# than this many a round leaves the spread inside a round unseen and the
+# interval too narrow to repeat (two runs of one sample a round gave
+# intervals that did not overlap).
+MIN_SAMPLES_PER_ROUND = 3
 # A ratio whose whole interval lies this close to 1 is no difference worth
 # the name: the timer and TCG's scheduling do not resolve less.
 EQUIVALENCE = 0.02
@@ -105,16 +110,24 @@ def verdict(low, high, better="lower", neutral=1.0,
     return labels[0] if lower == (better == "lower") else labels[1]
 
 
-def noise(rounds, interval=None, steal=None):
+def noise(rounds, interval=None, steal=None, repeated=False):
     """Reasons (a list of short strings, empty when none) why a figure's
     spread is too wide to say much: wide interval, rounds that disagree,
-    outliers, stolen CPU time."""
+    outliers, stolen CPU time, and for a figure of REPEATED samples a
+    round, too few of them."""
     reasons = []
+    fewest = min((len(r) for r in rounds if len(r)), default=0)
+    if repeated and 0 < fewest < MIN_SAMPLES_PER_ROUND:
+        reasons.append(f"only {fewest} sample{'s' if fewest > 1 else ''} a round "
+                       f"(want {MIN_SAMPLES_PER_ROUND})")
     if interval is not None:
         est, lo, hi = interval[:3]
         if est and (hi - lo) / 2 > MAX_RELATIVE_HALF_WIDTH * abs(est):
             reasons.append(f"interval ±{(hi - lo) / 2 / abs(est):.0%}")
     data = [np.asarray(r, dtype=float) for r in rounds if len(r)]
+    if len(data) == 1:
+        # A quick run's peers: nothing to resample between rounds.
+        reasons.append("one round only")
     if len(data) >= 2:
         meds = np.array([np.median(r) for r in data])
         mean = meds.mean()

@@ -65,6 +65,17 @@ class Stats(unittest.TestCase):
         self.assertTrue(any("10x the median" in r for r in reasons), reasons)
         self.assertTrue(any("steal 20%" in r for r in reasons), reasons)
 
+    def test_too_few_samples_and_rounds_are_named(self):
+        rng = np.random.default_rng(5)
+        one_a_round = [[v] for v in rng.normal(100, 1, 6)]
+        self.assertTrue(any("only 1 sample a round" in r
+                            for r in stats.noise(one_a_round, repeated=True)))
+        # A per-round figure (one throughput a round) is one by design.
+        self.assertEqual(stats.noise(one_a_round), [])
+        five_a_round = [list(rng.normal(100, 1, 5)) for _ in range(6)]
+        self.assertEqual(stats.noise(five_a_round, repeated=True), [])
+        self.assertIn("one round only", stats.noise([[100.0, 101.0]]))
+
     def test_no_samples_is_an_error(self):
         with self.assertRaises(ValueError):
             stats.median_ci([[], []])

@@ -259,15 +259,17 @@ TEST(OdpMm, TransparentHugePages)
 	EXPECT_EQ(value_mismatch(region.data(), 64 * page_size, std::byte{0x11}), 64 * page_size);
 
 	// On ours one access maps the whole 2 MiB unit of a huge page.
+	// A fresh connection first: on a slow (debug) kernel a request of the
+	// earlier transfers can still be retransmitted and fault the unit in
+	// again after the MADV_DONTNEED below, so that the read finds it
+	// mirrored. Resetting the old QPs after the MADV_DONTNEED left that
+	// window open (a debug-kernel run counted 0 faults).
+	qp.reconnect();
 	const auto &env = test_env::get();
 	advise(region.data(), region.size(), MADV_DONTNEED);
 	if (const std::string why = fill_with_huge_pages(region, 0x22); !why.empty())
 		GTEST_SKIP() << "after MADV_DONTNEED: " << why;
 	pinned_buffer word(qp.pd, page_size);
-	// A fresh connection: on a slow (debug) kernel a request of the
-	// earlier transfers can still be retransmitted and fault the unit in
-	// before the read below, which then finds it mirrored (it did once).
-	qp.reconnect();
 	const auto before = odp_counters(env.dev);
 	if (env.ours()) {
 		ASSERT_TRUE(before.has_value()) << "our rxe shows no ib_odp counters";
