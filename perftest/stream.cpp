@@ -52,8 +52,12 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 	const auto t0 = std::chrono::steady_clock::now();
 	const auto dst_mr = ibodp::memory_region::covering(pair.pd, dst, region, mr_access, opt.mr);
 	if (opt.prefetch) {
+		// A long synchronous call: say it is under way (a test kills the
+		// process inside it).
+		std::fprintf(stderr, "ibodp_stream: prefetching %zu bytes\n", region);
 		if (int rc = dst_mr.prefetch(dst, region, ibodp::prefetch_mode::write, true))
 			throw ibodp::prefetch_error(rc, dst_mr);
+		std::fprintf(stderr, "ibodp_stream: prefetched\n");
 	}
 	std::size_t posted = 0;
 	std::size_t done = 0;

@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "ib_odp.h"
@@ -322,20 +323,32 @@ static int ib_odp_fault_chunk(struct ib_odp_region *region,
 }
 
 /*
- * Fault every chunk of [start, end) that the mirror lacks; unlocked. The
- * deadline restarts after every chunk mirrored, so a long range under
- * steady invalidation fails only when one chunk cannot get through.
+ * Fault every chunk of [start, end) that the mirror lacks; unlocked. A
+ * prefetch or snapshot (!@lock_at_end) moves on past each chunk it has
+ * mirrored, even if reclaim takes it away again: one pass, then done. A
+ * fault that returns locked needs the whole range at once, so it rescans;
+ * its deadline restarts only when a chunk beyond the furthest one mirrored
+ * so far gets through, so a range that cannot stay resident as a whole (a
+ * memory cgroup smaller than it, churn) fails with -EBUSY instead of
+ * refilling its first chunks for ever. A fatal signal ends the fill of a
+ * process that asked for it (a synchronous prefetch) with -EINTR.
  */
 static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		       unsigned long end, unsigned int flags, bool lock_at_end)
 {
 	unsigned long deadline = ib_odp_fault_deadline();
 	bool write = flags & IB_ODP_FAULT_WRITE;
+	unsigned long reached = start;
+	unsigned int refills = 0;
 	unsigned long *pfns = NULL;
-	unsigned long missing;
+	unsigned long missing, chunk_end;
 	int ret = 0;
 
 	for (;;) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		mutex_lock(&region->lock);
 		missing = ib_odp_first_missing_locked(region, start, end, write);
 		if (missing == end) {
@@ -358,13 +371,23 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 					 deadline);
 		if (ret)
 			break;
-		deadline = ib_odp_fault_deadline();
-		/* A snapshot maps what is there; it never waits for more. */
-		if (flags & IB_ODP_FAULT_SNAPSHOT)
-			start = min(end, missing +
-				    (IB_ODP_FAULT_CHUNK << PAGE_SHIFT));
-		if (start == end)
+		chunk_end = min(end, missing + (IB_ODP_FAULT_CHUNK << PAGE_SHIFT));
+		if (!lock_at_end) {
+			start = chunk_end;
+			if (start == end)
+				break;
+		}
+		if (chunk_end > reached) {
+			reached = chunk_end;
+			refills = 0;
+			deadline = ib_odp_fault_deadline();
+		} else if (++refills >= IB_ODP_FAULT_MIN_COLLISIONS &&
+			   time_after(jiffies, deadline)) {
+			/* Earlier chunks keep leaving the mirror. */
+			ret = -EBUSY;
 			break;
+		}
+		cond_resched();
 	}
 	kvfree(pfns);
 	if (ret) {
@@ -388,16 +411,20 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
  * Faults in the pages of the range that the mirror lacks, retrying when an
  * invalidation races with the fault (until it has gone fault_timeout_ms
  * without progress and collided 8 times), and returns with region->lock
- * held and every page of the range in the mirror. Invalidations of the
- * region wait until ib_odp_unlock().
+ * held and every page of the range in the mirror. Progress is a chunk
+ * mirrored beyond the furthest one so far: refilling chunks that were
+ * taken away again does not restart the timeout. Invalidations of the
+ * region wait until ib_odp_unlock(). Drivers lock ranges of a packet or
+ * a chunk at a time, not whole multi-GiB regions.
  *
  * Context: process context, may sleep; takes the mmap lock of the region's
  * mm for reading. Must not be called with region->lock held.
  * Return: 0 with the lock held; -EINVAL if the range is not inside the
  * region, -EPERM for a write to a read-only region, -EFAULT if the range
  * is not mapped (or the owning process exited), -EPERM/-EFAULT from the
- * mm for a write to a read-only mapping, -EBUSY on timeout, -ENOMEM. The
- * lock is not held on error.
+ * mm for a write to a read-only mapping, -EBUSY on timeout, -ENOMEM,
+ * -EINTR if the calling process got a fatal signal. The lock is not held
+ * on error.
  */
 int ib_odp_fault_and_lock(struct ib_odp_region *region, u64 addr, u64 length,
 			  unsigned int flags)
@@ -433,7 +460,11 @@ EXPORT_SYMBOL_GPL(ib_odp_unlock);
  * invalidated again at any time, and a later access faults them back.
  *
  * Context: process context, may sleep.
- * Return: 0, or the errors of ib_odp_fault_and_lock().
+ * A range larger than the memory that can hold it is faulted chunk by
+ * chunk, once; earlier chunks may be reclaimed before the call returns.
+ *
+ * Return: 0, or the errors of ib_odp_fault_and_lock(); -EINTR if the
+ * calling process got a fatal signal.
  */
 int ib_odp_prefetch(struct ib_odp_region *region, u64 addr, u64 length,
 		    unsigned int flags)

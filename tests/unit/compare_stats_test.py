@@ -2,13 +2,18 @@
 """perftest/compare/stats.py: intervals hold what they should, verdicts
 follow the interval, a fault cost is never negative and noise is named.
 Run by ctest in the image (numpy is there): python3 -m unittest."""
+import contextlib
+import io
+import json
 import os
 import sys
+import tempfile
 import unittest
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "perftest", "compare"))
+import repeatability  # noqa: E402
 import stats  # noqa: E402
 
 
@@ -79,6 +84,26 @@ class Stats(unittest.TestCase):
     def test_no_samples_is_an_error(self):
         with self.assertRaises(ValueError):
             stats.median_ci([[], []])
+
+
+class Repeatability(unittest.TestCase):
+    def test_overlap_and_agreement_are_counted(self):
+        def entry(lo, hi, verdict):
+            return {"value": (lo + hi) / 2, "ci_low": lo, "ci_high": hi, "verdict": verdict}
+        runs = ({"ratio.x": entry(0.8, 0.9, "ours better"), "ratio.y": entry(1.0, 1.2, "a"),
+                 "ours.z": {"value": 1}},
+                {"ratio.x": entry(0.85, 0.95, "ours better"), "ratio.y": entry(1.3, 1.4, "b")})
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = []
+            for i, run in enumerate(runs):
+                paths.append(os.path.join(tmp, f"{i}.json"))
+                with open(paths[-1], "w") as f:
+                    json.dump(run, f)
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                self.assertEqual(repeatability.main(["r"] + paths), 0)
+        self.assertIn("| y | 1.10 [1.00, 1.20] | 1.35 [1.30, 1.40] | NO |", out.getvalue())
+        self.assertIn("1/2 intervals overlap; 1/2 verdicts agree", out.getvalue())
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
  */
 #include <linux/highmem.h>
 #include <linux/libnvdimm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -270,27 +271,39 @@ enum resp_states rxe_odp_do_atomic_write(struct rxe_mr *mr, u64 iova, u64 value)
 	return RESPST_NONE;
 }
 
-/* Write back the CPU caches over one piece. */
+/*
+ * Bytes of a FLUSH locked at a time: a FLUSH may name a whole multi-GiB
+ * MR, and neither its faults nor the region lock may cover all of it at
+ * once (a range larger than memory could never be resident as a whole).
+ */
+#define RXE_ODP_FLUSH_STEP	SZ_2M
+
+/* Write back the CPU caches over one piece, a step at a time. */
 static int rxe_odp_flush_piece(struct ib_odp_region *region, u64 va,
 			       u64 offset, u64 length, void *arg)
 {
-	int err;
-
-	/* Flushing reads the pages; they need not be writable. */
-	err = ib_odp_fault_and_lock(region, va, length, 0);
-	if (err)
-		return err;
 	while (length) {
-		unsigned int page_off = offset_in_page(va);
-		unsigned int bytes = min_t(u64, length, PAGE_SIZE - page_off);
-		u8 *kva = kmap_local_page(ib_odp_page_locked(region, va));
+		u64 step = min_t(u64, length,
+				 RXE_ODP_FLUSH_STEP - (va & (RXE_ODP_FLUSH_STEP - 1)));
+		u64 end = va + step;
+		int err;
 
-		arch_wb_cache_pmem(kva + page_off, bytes);
-		kunmap_local(kva);
-		va += bytes;
-		length -= bytes;
+		/* Flushing reads the pages; they need not be writable. */
+		err = ib_odp_fault_and_lock(region, va, step, 0);
+		if (err)
+			return err;
+		for (; va < end; va = (va & PAGE_MASK) + PAGE_SIZE) {
+			unsigned int bytes = min_t(u64, end - va,
+						   PAGE_SIZE - offset_in_page(va));
+			u8 *kva = kmap_local_page(ib_odp_page_locked(region, va));
+
+			arch_wb_cache_pmem(kva + offset_in_page(va), bytes);
+			kunmap_local(kva);
+		}
+		ib_odp_unlock(region);
+		length -= step;
+		cond_resched();
 	}
-	ib_odp_unlock(region);
 	return 0;
 }
 
