@@ -78,6 +78,18 @@ struct ib_odp_device {
 	struct dentry *debugfs;
 };
 
+struct ib_odp_region;
+
+/**
+ * struct ib_odp_region_ops - the policy of a region's owner
+ * @emptied: an unmap left the region without pages. Called from the
+ *	region's invalidate callback, after region->lock is released; must
+ *	not sleep.
+ */
+struct ib_odp_region_ops {
+	void (*emptied)(struct ib_odp_region *region);
+};
+
 /**
  * struct ib_odp_region - an ODP mirror of [addr, addr + length) of one mm
  * @notifier: the interval notifier over the page-aligned range
@@ -95,7 +107,9 @@ struct ib_odp_device {
  * @npages: pages in the mirror now
  * @stats: this region's counters
  * @dev_entry: link in @dev->regions
- * @parent: the implicit region this region is a child of, or NULL
+ * @ops: what the region's owner does on its events, or NULL; set with
+ *	@owner before the notifier is inserted, never changed
+ * @owner: the owner's object for @ops (an implicit region's, for its child)
  */
 struct ib_odp_region {
 	struct mmu_interval_notifier notifier;
@@ -110,7 +124,8 @@ struct ib_odp_region {
 	unsigned long npages;
 	struct ib_odp_stats stats;
 	struct list_head dev_entry;
-	struct ib_odp_implicit *parent;
+	const struct ib_odp_region_ops *ops;
+	void *owner;
 };
 
 /**

@@ -47,18 +47,23 @@ static unsigned long ib_odp_span_index(u64 addr)
 }
 
 /*
- * Let the reaper check whether @child can go: an unmap emptied it (called
- * by its invalidate callback) or an access through it failed. Never
- * sleeps.
+ * Let the reaper check whether @child can go: an unmap emptied it (the
+ * child's emptied op, from its invalidate callback) or an access through
+ * it failed. Never sleeps.
  */
-void ib_odp_implicit_mark(struct ib_odp_region *child)
+static void ib_odp_implicit_mark(struct ib_odp_region *child)
 {
-	struct ib_odp_implicit *imr = child->parent;
+	struct ib_odp_implicit *imr = child->owner;
 
 	xa_set_mark(&imr->children, ib_odp_span_index(child->start),
 		    IB_ODP_MARK_UNMAPPED);
 	queue_work(system_unbound_wq, &imr->reap_work);
 }
+
+/* A child goes away once unmapped: its region's policy. */
+static const struct ib_odp_region_ops ib_odp_child_ops = {
+	.emptied = ib_odp_implicit_mark,
+};
 
 static bool ib_odp_region_empty(struct ib_odp_region *region)
 {
@@ -179,11 +184,11 @@ static struct ib_odp_region *ib_odp_implicit_add(struct ib_odp_implicit *imr,
 		goto out_unlock;
 	}
 	child = ib_odp_region_create_mm(imr->dev, imr->mm, start, end - start,
-					imr->writable ? IB_ODP_WRITABLE : 0);
+					imr->writable ? IB_ODP_WRITABLE : 0,
+					&ib_odp_child_ops, imr);
 	mmput(imr->mm);
 	if (IS_ERR(child))
 		goto out_unlock;
-	child->parent = imr;
 
 	ret = xa_err(xa_store(&imr->children, index, child, GFP_KERNEL));
 	if (ret) {

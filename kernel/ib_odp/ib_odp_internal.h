@@ -40,8 +40,9 @@ static inline bool ib_odp_entry_writable(void *entry)
 
 struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 					      struct mm_struct *mm, u64 addr,
-					      u64 length, unsigned int access);
-void ib_odp_implicit_mark(struct ib_odp_region *child);
+					      u64 length, unsigned int access,
+					      const struct ib_odp_region_ops *ops,
+					      void *owner);
 
 /* Error paths that tests can make fail (ib_odp_inject.c). */
 enum ib_odp_inject_kind {

@@ -94,9 +94,9 @@ static bool ib_odp_invalidate(struct mmu_interval_notifier *mni,
 
 	ib_odp_count(region, invalidations, 1);
 	ib_odp_count(region, pages_invalidated, dropped);
-	/* A child of an implicit region goes away once unmapped. */
-	if (region->parent && empty && range->event == MMU_NOTIFY_UNMAP)
-		ib_odp_implicit_mark(region);
+	if (empty && range->event == MMU_NOTIFY_UNMAP && region->ops &&
+	    region->ops->emptied)
+		region->ops->emptied(region);
 	return true;
 }
 
@@ -121,11 +121,14 @@ static void ib_odp_lockdep_reclaim(struct ib_odp_region *region)
 
 /*
  * Register a region of @mm; the caller keeps @mm's address space alive
- * (it is current's, or the caller holds an mmget()).
+ * (it is current's, or the caller holds an mmget()). @ops and @owner (the
+ * owner's policy, or NULL) are in place before the notifier can call back.
  */
 struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 					      struct mm_struct *mm, u64 addr,
-					      u64 length, unsigned int access)
+					      u64 length, unsigned int access,
+					      const struct ib_odp_region_ops *ops,
+					      void *owner)
 {
 	struct ib_odp_region *region;
 	u64 last;
@@ -148,6 +151,8 @@ struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 	region->start = addr & PAGE_MASK;
 	region->end = PAGE_ALIGN(last + 1);
 	region->writable = access & IB_ODP_WRITABLE;
+	region->ops = ops;
+	region->owner = owner;
 	mutex_init(&region->lock);
 	xa_init(&region->pages);
 	ib_odp_lockdep_reclaim(region);
@@ -195,7 +200,8 @@ struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
 {
 	if (!current->mm)
 		return ERR_PTR(-EINVAL);
-	return ib_odp_region_create_mm(dev, current->mm, addr, length, access);
+	return ib_odp_region_create_mm(dev, current->mm, addr, length, access,
+				       NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(ib_odp_region_create);
 
