@@ -15,6 +15,17 @@
 regions() { odp_region_count "$IB_ODP_DEV"; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 settle() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+# regions_back_to COUNT: wait (at most 30 s) until the region count is
+# COUNT again. A soak killed right after its churn forked leaves the child,
+# which holds the verbs file too, to exit on its own after the soak is
+# reaped; its MRs go with its exit (a trixie run counted 2 left at once).
+# A leaked region never comes back, so the bound only ends the wait.
+regions_back_to() {
+	local deadline=$(( SECONDS + 30 ))
+	while [ "$(regions)" != "$1" ] && [ $SECONDS -lt $deadline ]; do
+		sleep 0.2
+	done
+}
 
 # kill_soak PHASE RUN: start a loopback soak and SIGKILL it in PHASE
 # (start: while it sets up and registers; traffic: while it faults and
@@ -44,7 +55,9 @@ kill_soak() {
 	wait "$pid" 2>/dev/null || true
 }
 
+initial_regions=$(regions)
 kill_soak traffic 0
+regions_back_to "$initial_regions"
 settle
 before_mem=$(meminfo MemAvailable)
 before_slab=$(meminfo SUnreclaim)
@@ -58,6 +71,7 @@ for phase in start traffic; do
 		kill_soak "$phase" "$run"
 	done
 done
+regions_back_to "$before_regions"
 settle
 after_mem=$(meminfo MemAvailable)
 after_slab=$(meminfo SUnreclaim)
