@@ -26,8 +26,8 @@ bin=$repo/build/cmake/perftest
 dev=${IB_ODP_DEV:?run inside tools/vm/run without --netns}
 gid=${IB_ODP_GID_INDEX:-1}
 # Totals over all rounds; each round gets its share.
-# Registrations: at least 5 a round, so that a round's spread is seen
-# (one a round gave intervals too narrow to repeat from run to run).
+# Registrations: 5 a round (at least 3, with --quick), so that a round's
+# spread is seen (one a round gave intervals too narrow to repeat).
 iters=300 reps=30 max=64G passes=2 region=64M ucx_iters=3000
 [ $quick -eq 1 ] && { iters=20 reps=6 max=1G passes=1 region=8M ucx_iters=200; }
 : "${rounds:=$([ $quick -eq 1 ] && echo 2 || echo 6)}"
