@@ -110,6 +110,8 @@ struct ib_odp_region_ops {
  * @ops: what the region's owner does on its events, or NULL; set with
  *	@owner before the notifier is inserted, never changed
  * @owner: the owner's object for @ops (an implicit region's, for its child)
+ * @cancelled: set once by ib_odp_region_cancel(); fills read it without a
+ *	lock at each chunk and retry
  */
 struct ib_odp_region {
 	struct mmu_interval_notifier notifier;
@@ -126,6 +128,7 @@ struct ib_odp_region {
 	struct list_head dev_entry;
 	const struct ib_odp_region_ops *ops;
 	void *owner;
+	bool cancelled;
 };
 
 /**
@@ -139,6 +142,8 @@ struct ib_odp_region {
  * @children: span index -> child region; children that may have become
  *	empty (by an unmap or a failed access) are marked for @reap_work
  * @reap_work: removes marked children that are still empty
+ * @cancelled: set once by ib_odp_implicit_cancel(); read by child creation
+ *	under @create_lock
  */
 struct ib_odp_implicit {
 	struct ib_odp_device *dev;
@@ -148,6 +153,7 @@ struct ib_odp_implicit {
 	struct mutex create_lock;
 	struct xarray children;
 	struct work_struct reap_work;
+	bool cancelled;
 };
 
 void ib_odp_device_init(struct ib_odp_device *dev, const char *name);
@@ -156,10 +162,12 @@ void ib_odp_device_fini(struct ib_odp_device *dev);
 struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
 					   u64 addr, u64 length,
 					   unsigned int access);
+void ib_odp_region_cancel(struct ib_odp_region *region);
 void ib_odp_region_destroy(struct ib_odp_region *region);
 
 struct ib_odp_implicit *ib_odp_implicit_create(struct ib_odp_device *dev,
 					       unsigned int access);
+void ib_odp_implicit_cancel(struct ib_odp_implicit *imr);
 void ib_odp_implicit_destroy(struct ib_odp_implicit *imr);
 struct ib_odp_region *ib_odp_implicit_get(struct ib_odp_implicit *imr,
 					  u64 addr, u64 *length);

@@ -198,6 +198,20 @@ static int ib_odp_hmm_fault(struct ib_odp_region *region,
 }
 
 /*
+ * Whether a fill must end now: -EINTR when the process it runs for (a
+ * synchronous prefetch's) got a fatal signal, -ECANCELED when the region
+ * is being deregistered (ib_odp_region_cancel()).
+ */
+static int ib_odp_fill_stopped(struct ib_odp_region *region)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	if (READ_ONCE(region->cancelled))
+		return -ECANCELED;
+	return 0;
+}
+
+/*
  * One attempt to fault @range and mirror it: -EBUSY when an invalidation
  * collided with it. The mirror is updated under region->lock only if no
  * invalidation ran since the attempt began; xarray nodes are allocated
@@ -276,6 +290,9 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		if (++collided >= IB_ODP_FAULT_MIN_COLLISIONS &&
 		    time_after(jiffies, deadline))
 			break;
+		ret = ib_odp_fill_stopped(region);
+		if (ret)
+			break;
 		cond_resched();
 	}
 	if (!ret) {
@@ -331,7 +348,8 @@ static int ib_odp_fault_chunk(struct ib_odp_region *region,
  * so far gets through, so a range that cannot stay resident as a whole (a
  * memory cgroup smaller than it, churn) fails with -EBUSY instead of
  * refilling its first chunks for ever. A fatal signal ends the fill of a
- * process that asked for it (a synchronous prefetch) with -EINTR.
+ * process that asked for it (a synchronous prefetch) with -EINTR, and
+ * ib_odp_region_cancel() any fill with -ECANCELED.
  */
 static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		       unsigned long end, unsigned int flags, bool lock_at_end)
@@ -345,10 +363,9 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 	int ret = 0;
 
 	for (;;) {
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
+		ret = ib_odp_fill_stopped(region);
+		if (ret)
 			break;
-		}
 		mutex_lock(&region->lock);
 		missing = ib_odp_first_missing_locked(region, start, end, write);
 		if (missing == end) {
@@ -423,8 +440,8 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
  * region, -EPERM for a write to a read-only region, -EFAULT if the range
  * is not mapped (or the owning process exited), -EPERM/-EFAULT from the
  * mm for a write to a read-only mapping, -EBUSY on timeout, -ENOMEM,
- * -EINTR if the calling process got a fatal signal. The lock is not held
- * on error.
+ * -EINTR if the calling process got a fatal signal, -ECANCELED after
+ * ib_odp_region_cancel(). The lock is not held on error.
  */
 int ib_odp_fault_and_lock(struct ib_odp_region *region, u64 addr, u64 length,
 			  unsigned int flags)

@@ -140,6 +140,35 @@ struct ib_odp_implicit *ib_odp_implicit_create(struct ib_odp_device *dev,
 EXPORT_SYMBOL_GPL(ib_odp_implicit_create);
 
 /**
+ * ib_odp_implicit_cancel() - make the fills of an implicit region end
+ * @imr: the region, about to be destroyed
+ *
+ * As ib_odp_region_cancel() for each child, and no child is created after
+ * it: ib_odp_implicit_get() fails with -ECANCELED where none exists.
+ *
+ * Context: process context, no locks held; may sleep.
+ */
+void ib_odp_implicit_cancel(struct ib_odp_implicit *imr)
+{
+	struct ib_odp_region *child;
+	unsigned long index;
+
+	mutex_lock(&imr->create_lock);
+	imr->cancelled = true;
+	mutex_unlock(&imr->create_lock);
+	/*
+	 * Not under imr->users: a fill to cancel may hold it for reading
+	 * while the reaper waits for it. The xa_lock keeps each child found
+	 * from being removed (and freed) before it is marked.
+	 */
+	xa_lock(&imr->children);
+	xa_for_each(&imr->children, index, child)
+		ib_odp_region_cancel(child);
+	xa_unlock(&imr->children);
+}
+EXPORT_SYMBOL_GPL(ib_odp_implicit_cancel);
+
+/**
  * ib_odp_implicit_destroy() - release an implicit region and its children
  * @imr: the region; the driver must no longer use it
  *
@@ -178,6 +207,10 @@ static struct ib_odp_region *ib_odp_implicit_add(struct ib_odp_implicit *imr,
 	if (child)
 		goto out_unlock;
 
+	if (imr->cancelled) {
+		child = ERR_PTR(-ECANCELED);
+		goto out_unlock;
+	}
 	/* Registering a notifier needs a live address space. */
 	if (!mmget_not_zero(imr->mm)) {
 		child = ERR_PTR(-EFAULT);
@@ -218,7 +251,8 @@ out_unlock:
  * Context: process context, may sleep. Not nested in another get.
  * Return: the child, ERR_PTR(-EFAULT) for an address outside the user
  * address space or when the process has exited, -EINVAL for an empty
- * access, -ENOMEM. Nothing is held on error.
+ * access, -ECANCELED for a span without a child after
+ * ib_odp_implicit_cancel(), -ENOMEM. Nothing is held on error.
  */
 struct ib_odp_region *ib_odp_implicit_get(struct ib_odp_implicit *imr,
 					  u64 addr, u64 *length)

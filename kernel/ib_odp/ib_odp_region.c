@@ -206,6 +206,25 @@ struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
 EXPORT_SYMBOL_GPL(ib_odp_region_create);
 
 /**
+ * ib_odp_region_cancel() - make the fills of a region end
+ * @region: the region, about to be destroyed
+ *
+ * Fills of @region in progress end with -ECANCELED at their next chunk or
+ * retry, and later ones at once. For a driver whose deferred work (an
+ * asynchronous prefetch) may be inside a fill when the region is
+ * deregistered: it cancels, waits for that work to end, then calls
+ * ib_odp_region_destroy(). Without it, the deregistration would wait for
+ * the whole fill, up to fault_timeout_ms per chunk.
+ *
+ * Context: any; never sleeps.
+ */
+void ib_odp_region_cancel(struct ib_odp_region *region)
+{
+	WRITE_ONCE(region->cancelled, true);
+}
+EXPORT_SYMBOL_GPL(ib_odp_region_cancel);
+
+/**
  * ib_odp_region_destroy() - release a region and everything it holds
  * @region: the region; the driver must no longer use it
  *

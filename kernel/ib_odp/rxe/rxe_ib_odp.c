@@ -8,8 +8,8 @@
  * then unlocked. An explicit ODP MR is one ib_odp region (mr->odp); an
  * implicit one (mr->odp_implicit) covers the whole address space and is
  * served by one child region per span, so its accesses are split at span
- * boundaries. Both are released by rxe_odp_mr_cleanup() from
- * rxe_mr_cleanup().
+ * boundaries. Deregistration cancels their fills (rxe_odp_mr_cancel()),
+ * then rxe_mr_cleanup() releases them (rxe_odp_mr_cleanup()).
  */
 #include <linux/highmem.h>
 #include <linux/libnvdimm.h>
@@ -66,6 +66,18 @@ int rxe_odp_mr_init_user(struct rxe_dev *rxe, u64 start, u64 length,
 	mr->ibmr.type = IB_MR_TYPE_USER;
 	mr->state = RXE_MR_STATE_VALID;
 	return 0;
+}
+
+/*
+ * From rxe_dereg_mr(), before rxe_cleanup() waits for the MR's references:
+ * an asynchronous prefetch holds one for as long as its fill runs.
+ */
+void rxe_odp_mr_cancel(struct rxe_mr *mr)
+{
+	if (mr->odp_implicit)
+		ib_odp_implicit_cancel(mr->odp_implicit);
+	else
+		ib_odp_region_cancel(mr->odp);
 }
 
 void rxe_odp_mr_cleanup(struct rxe_mr *mr)

@@ -2,7 +2,8 @@
 // The error paths of our layer, made to fail on purpose through its
 // fault-injection module parameters (ours only; stock has none): a failed
 // allocation, a failed fault, faults interrupted as if by an invalidation
-// and a fault interrupted until it times out. Each must fail cleanly (an
+// a fault interrupted until it times out, and an MR deregistered while
+// its asynchronous prefetch is inside a fill. Each must fail cleanly (an
 // errno or an error completion), be counted, leave no region behind and
 // let the next operation work.
 
@@ -11,8 +12,12 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <thread>
 
 namespace ibodp::test
 {
@@ -179,6 +184,66 @@ TEST(OdpFaultInjection, FaultWithoutProgressTimesOut)
 	}
 	EXPECT_EQ(counter("fault_timeouts") - timeouts, 1);
 	t.expect_untouched_then_recovers(5);
+}
+
+// An MR deregistered while its asynchronous prefetch is inside a fill that
+// collides on every try and could retry for two minutes: the
+// deregistration cancels the fill instead of waiting it out (rxe waits 50
+// s for the MR's references, then warns and frees the MR under the fill).
+// The fill ends, counted as an error and not as a timeout, before the
+// deregistration returns; no region is left, and the next MR works.
+void deregistration_cancels_a_prefetch_in_progress(mr_kind kind)
+{
+	const std::string &dev = test_env::get().dev;
+	pinned_to_odp t;
+	const auto regions = count_odp_regions(dev);
+	const long long errors = counter("fault_errors");
+	const long long timeouts = counter("fault_timeouts");
+	{
+		const module_parameter timeout("fault_timeout_ms", 120000);
+		const module_parameter interrupt("inject_busy_every", 1);
+		std::optional<memory_region> mr;
+		mr.emplace(memory_region::covering(t.qp.pd, t.dst.data(), t.dst.size(), rw, kind));
+		const long long collisions = counter("collisions");
+		ASSERT_EQ(mr->prefetch(t.dst.data(), t.dst.size(), prefetch_mode::write, false), 0);
+		// The prefetch runs in rxe's workqueue: wait (bounded) until its
+		// fill has collided, so that the deregistration meets it inside.
+		const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+		while (counter("collisions") == collisions) {
+			ASSERT_LT(std::chrono::steady_clock::now(), limit)
+			        << "the asynchronous prefetch never reached its fill";
+			std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		}
+		const auto start = std::chrono::steady_clock::now();
+		mr.reset();
+		const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+		        std::chrono::steady_clock::now() - start);
+		std::printf("deregistration with the prefetch inside its fill: %lld ms\n",
+		            static_cast<long long>(took.count()));
+		EXPECT_EQ(counter("fault_errors") - errors, 1)
+		        << "the prefetch's fill had not ended when the deregistration returned";
+	}
+	EXPECT_EQ(counter("fault_timeouts") - timeouts, 0)
+	        << "the fill timed out: it was not cancelled";
+	EXPECT_EQ(count_odp_regions(dev), regions);
+	const completion wc = t.write(6);
+	ASSERT_TRUE(wc.ok()) << wc.status_name();
+	EXPECT_TRUE(t.landed(6));
+}
+
+TEST(OdpFaultInjection, DeregistrationCancelsAPrefetchInProgress)
+{
+	REQUIRE_OURS();
+	REQUIRE_PREFETCH();
+	deregistration_cancels_a_prefetch_in_progress(mr_kind::odp);
+}
+
+TEST(OdpFaultInjection, DeregistrationCancelsAnImplicitPrefetchInProgress)
+{
+	REQUIRE_OURS();
+	REQUIRE_PREFETCH();
+	REQUIRE_IMPLICIT();
+	deregistration_cancels_a_prefetch_in_progress(mr_kind::implicit_odp);
 }
 
 } // namespace
