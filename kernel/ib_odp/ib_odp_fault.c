@@ -360,8 +360,11 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 	unsigned int refills = 0;
 	unsigned long *pfns = NULL;
 	unsigned long missing, chunk_end;
+	struct ib_odp_charge charge;
 	int ret = 0;
 
+	/* Mirror nodes are the process's memory, whoever faults. */
+	ib_odp_charge_begin(&charge, region->notifier.mm);
 	for (;;) {
 		ret = ib_odp_fill_stopped(region);
 		if (ret)
@@ -406,6 +409,7 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		}
 		cond_resched();
 	}
+	ib_odp_charge_end(&charge);
 	kvfree(pfns);
 	if (ret) {
 		ib_odp_count(region, fault_errors, 1);

@@ -124,7 +124,7 @@ struct ib_odp_implicit *ib_odp_implicit_create(struct ib_odp_device *dev,
 
 	if (!current->mm)
 		return ERR_PTR(-EINVAL);
-	imr = kzalloc_obj(*imr);
+	imr = kzalloc_obj(*imr, GFP_KERNEL_ACCOUNT);
 	if (!imr)
 		return ERR_PTR(-ENOMEM);
 	imr->dev = dev;
@@ -133,7 +133,7 @@ struct ib_odp_implicit *ib_odp_implicit_create(struct ib_odp_device *dev,
 	imr->writable = access & IB_ODP_WRITABLE;
 	init_rwsem(&imr->users);
 	mutex_init(&imr->create_lock);
-	xa_init(&imr->children);
+	xa_init_flags(&imr->children, XA_FLAGS_ACCOUNT);
 	INIT_WORK(&imr->reap_work, ib_odp_implicit_reap);
 	return imr;
 }
@@ -199,6 +199,7 @@ static struct ib_odp_region *ib_odp_implicit_add(struct ib_odp_implicit *imr,
 {
 	u64 start = (u64)index << IB_ODP_SPAN_SHIFT;
 	u64 end = min_t(u64, start + IB_ODP_SPAN_SIZE, imr->mm->task_size);
+	struct ib_odp_charge charge;
 	struct ib_odp_region *child;
 	int ret;
 
@@ -216,20 +217,24 @@ static struct ib_odp_region *ib_odp_implicit_add(struct ib_odp_implicit *imr,
 		child = ERR_PTR(-EFAULT);
 		goto out_unlock;
 	}
+	/* The child is the process's memory, not the faulting worker's. */
+	ib_odp_charge_begin(&charge, imr->mm);
 	child = ib_odp_region_create_mm(imr->dev, imr->mm, start, end - start,
 					imr->writable ? IB_ODP_WRITABLE : 0,
 					&ib_odp_child_ops, imr);
 	mmput(imr->mm);
 	if (IS_ERR(child))
-		goto out_unlock;
+		goto out_uncharge;
 
 	ret = xa_err(xa_store(&imr->children, index, child, GFP_KERNEL));
 	if (ret) {
 		ib_odp_region_destroy(child);
 		child = ERR_PTR(ret);
-		goto out_unlock;
+		goto out_uncharge;
 	}
 	atomic64_inc(&imr->dev->stats.children_created);
+out_uncharge:
+	ib_odp_charge_end(&charge);
 out_unlock:
 	mutex_unlock(&imr->create_lock);
 	return child;

@@ -5,6 +5,8 @@
 #ifndef IB_ODP_INTERNAL_H
 #define IB_ODP_INTERNAL_H
 
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/xarray.h>
 
 #include "ib_odp.h"
@@ -37,6 +39,29 @@ static inline bool ib_odp_entry_writable(void *entry)
 		atomic64_add((n), &(region)->stats.field);		\
 		atomic64_add((n), &(region)->dev->stats.field);		\
 	} while (0)
+
+/*
+ * A scope in which the layer's __GFP_ACCOUNT allocations (descriptors,
+ * mirror nodes) are charged to the memory cgroup of a region's process,
+ * whoever runs the fault: often a worker of the driver.
+ */
+struct ib_odp_charge {
+	struct mem_cgroup *memcg;
+	struct mem_cgroup *old;
+};
+
+static inline void ib_odp_charge_begin(struct ib_odp_charge *charge,
+				       struct mm_struct *mm)
+{
+	charge->memcg = get_mem_cgroup_from_mm(mm);
+	charge->old = set_active_memcg(charge->memcg);
+}
+
+static inline void ib_odp_charge_end(struct ib_odp_charge *charge)
+{
+	set_active_memcg(charge->old);
+	mem_cgroup_put(charge->memcg);
+}
 
 struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 					      struct mm_struct *mm, u64 addr,

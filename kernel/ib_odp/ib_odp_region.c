@@ -142,7 +142,7 @@ struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 
 	if (ib_odp_inject(IB_ODP_INJECT_ALLOC))
 		return ERR_PTR(-ENOMEM);
-	region = kzalloc_obj(*region);
+	region = kzalloc_obj(*region, GFP_KERNEL_ACCOUNT);
 	if (!region)
 		return ERR_PTR(-ENOMEM);
 	region->dev = dev;
@@ -154,7 +154,7 @@ struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 	region->ops = ops;
 	region->owner = owner;
 	mutex_init(&region->lock);
-	xa_init(&region->pages);
+	xa_init_flags(&region->pages, XA_FLAGS_ACCOUNT);
 	ib_odp_lockdep_reclaim(region);
 
 	ret = mmu_interval_notifier_insert(&region->notifier, mm,
