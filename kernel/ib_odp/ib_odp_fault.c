@@ -363,8 +363,6 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 	struct ib_odp_charge charge;
 	int ret = 0;
 
-	/* Mirror nodes are the process's memory, whoever faults. */
-	ib_odp_charge_begin(&charge, region->notifier.mm);
 	for (;;) {
 		ret = ib_odp_fill_stopped(region);
 		if (ret)
@@ -387,8 +385,14 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 				break;
 			}
 		}
+		/*
+		 * Mirror nodes are the process's memory, whoever faults; only
+		 * here, so a fill that finds everything mirrored costs nothing.
+		 */
+		ib_odp_charge_begin(&charge, region->notifier.mm);
 		ret = ib_odp_fault_chunk(region, missing, end, flags, pfns,
 					 deadline);
+		ib_odp_charge_end(&charge);
 		if (ret)
 			break;
 		chunk_end = min(end, missing + (IB_ODP_FAULT_CHUNK << PAGE_SHIFT));
@@ -409,7 +413,6 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		}
 		cond_resched();
 	}
-	ib_odp_charge_end(&charge);
 	kvfree(pfns);
 	if (ret) {
 		ib_odp_count(region, fault_errors, 1);
