@@ -56,6 +56,14 @@ void advise(void *addr, std::size_t length, int advice)
 		throw error("madvise", errno);
 }
 
+void write_file(const std::string &path, const std::string &value)
+{
+	std::ofstream f(path);
+	f << value << "\n";
+	if (!f.flush())
+		throw error("write " + path, EIO);
+}
+
 std::optional<int> count_odp_regions(const std::string &dev)
 {
 	const auto lines = tools::odp_region_lines(dev);

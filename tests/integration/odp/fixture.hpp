@@ -68,6 +68,10 @@ void fill_pattern(void *addr, std::size_t length, unsigned seed);
 /// madvise(), throwing ibodp::error on failure.
 void advise(void *addr, std::size_t length, int advice);
 
+/// Writes @p value and a newline to the (sysfs or cgroup) file @p path,
+/// throwing ibodp::error (EIO) if the kernel refuses it.
+void write_file(const std::string &path, const std::string &value);
+
 /// The ib_odp counters of a device (ours only; empty on stock).
 using tools::odp_counters;
 /// The live regions of a device in ib_odp's debugfs (ours only).

@@ -21,7 +21,6 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 
 namespace ibodp::test
@@ -40,14 +39,6 @@ constexpr long long min_bytes_per_touch = 256;
 
 const std::string cgroup_root = "/sys/fs/cgroup";
 
-void write_file(const std::string &path, const std::string &value)
-{
-	std::ofstream f(path);
-	f << value << "\n";
-	if (!f.flush())
-		throw error("write " + path, EIO);
-}
-
 // The calling process in a memory cgroup of its own (cgroup v2) for the
 // object's lifetime; it moves back to the root cgroup at the end.
 class own_memory_cgroup
@@ -55,13 +46,8 @@ class own_memory_cgroup
 public:
 	own_memory_cgroup()
 	{
-		std::ifstream controllers(cgroup_root + "/cgroup.subtree_control");
-		std::string word;
-		bool memory = false;
-		while (controllers >> word)
-			memory = memory || word == "memory";
-		if (!memory)
-			write_file(cgroup_root + "/cgroup.subtree_control", "+memory");
+		// Enabling a controller that is already on is a no-op.
+		write_file(cgroup_root + "/cgroup.subtree_control", "+memory");
 		if (mkdir(path_.c_str(), 0755) != 0 && errno != EEXIST)
 			throw error("mkdir " + path_, errno);
 		write_file(path_ + "/cgroup.procs", std::to_string(getpid()));

@@ -54,13 +54,7 @@ private:
 			throw error("read " + name_, EIO);
 		return value;
 	}
-	void write(const std::string &value) const
-	{
-		std::ofstream f(path());
-		f << value << "\n";
-		if (!f.flush())
-			throw error("write " + name_, EIO);
-	}
+	void write(const std::string &value) const { write_file(path(), value); }
 	std::string name_;
 	std::string old_;
 };
