@@ -149,25 +149,9 @@ PY
 }
 
 # UCX 1.18 (trixie's own; on sid from the image's /opt/ucx-trixie), run through
-# tools/vm/guest/ucx-run) on rxe with ODP registration.
+# tools/vm/guest/ucx-run) on rxe with ODP registration: ucx_env DEV GID.
 UCX_RUN=$PWD/tools/vm/guest/ucx-run
-
-# ucx_env DEV: the environment (NAME=value words, for env) that makes UCX
-# use DEV with ODP:
-#   UCX_REG_NONBLOCK_MEM_TYPES=host  every registration of host memory is
-#       non-blocking, which UCX maps to ODP; a device without ODP would be
-#       left out of host registrations and the run would fail, not pin;
-#   UCX_TLS=rc_verbs,tcp  RC for data; TCP on DEV's own netdev only as the
-#       auxiliary wire-up transport (UCX's UD wire-up times out on rxe);
-#   UCX_MAX_RNDV_LANES=1  rendezvous on RC alone, never split over TCP;
-#   UCX_RNDV_THRESH=8k  messages of 8 KiB and more go zero-copy from the
-#       application's (ODP-registered) buffers instead of bounce buffers.
-ucx_env() {
-	local netdev
-	netdev=$(cat "/sys/class/infiniband/$1/ports/1/gid_attrs/ndevs/$GID")
-	echo "UCX_NET_DEVICES=$1:1,$netdev UCX_TLS=rc_verbs,tcp UCX_IB_GID_INDEX=$GID" \
-	     "UCX_REG_NONBLOCK_MEM_TYPES=host UCX_MAX_RNDV_LANES=1 UCX_RNDV_THRESH=8k"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/ucx_env.sh"
 
 # odp_faults: the page faults our ODP layer has served so far (0 on stock,
 # which has no such counter).
@@ -197,13 +181,13 @@ ucx_pair() {
 	[ -z "$SERVER_NS" ] || server_ns=(ip netns exec "$SERVER_NS")
 	[ -z "$CLIENT_NS" ] || client_ns=(ip netns exec "$CLIENT_NS")
 	# shellcheck disable=SC2046
-	"${server_ns[@]}" env $(ucx_env "$SERVER_DEV") "$UCX_RUN" "${server[@]}" \
+	"${server_ns[@]}" env $(ucx_env "$SERVER_DEV" "$GID") "$UCX_RUN" "${server[@]}" \
 		>"$TEST_OUT/server.log" 2>&1 &
 	spid=$!
 	wait_listen "$SERVER_NS" "$port" "$spid" 60
 	: >"$TEST_OUT/client.log"
 	# shellcheck disable=SC2046
-	"${client_ns[@]}" env $(ucx_env "$CLIENT_DEV") "$UCX_RUN" "${client[@]}" \
+	"${client_ns[@]}" env $(ucx_env "$CLIENT_DEV" "$GID") "$UCX_RUN" "${client[@]}" \
 		>"$TEST_OUT/client.log" 2>&1 &
 	cpid=$!
 	# A client that waits for data that never lands (stock rxe) is
@@ -234,6 +218,24 @@ ucx_pair() {
 	[ $rc -eq 0 ] && return 0
 	echo "${client[0]} client exited $rc: $(grep -m1 -E 'Assertion|Fatal|ERROR' "$TEST_OUT/client.log" || tail -n 3 "$TEST_OUT/client.log")" >&2
 	return "$rc"
+}
+
+# mpi_run SECONDS ARGS...: ibodp_mpi ARGS as two MPI ranks on the loopback
+# device (tools/vm/guest/mpi-run), its ib_odp counters reported (-d),
+# stopped after SECONDS (status 124). Output in $TEST_OUT/mpi.log;
+# returns mpirun's status. Skips the test (exit 77) where ibodp_mpi was
+# not built: on sid it comes from the trixie build, which a run of the
+# sid image alone does not make.
+mpi_run() {
+	local seconds=$1 rc=0
+	shift
+	IB_ODP_GID_INDEX=$GID "$PWD/tools/vm/guest/mpi-run" --timeout "$seconds" "$IB_ODP_DEV" \
+		-d "$IB_ODP_DEV" "$@" > "$TEST_OUT/mpi.log" 2>&1 || rc=$?
+	if [ $rc -eq 3 ] && grep -q '^mpi-run: no .*ibodp_mpi' "$TEST_OUT/mpi.log"; then
+		echo "skipped: $(tail -n 1 "$TEST_OUT/mpi.log")"
+		exit 77
+	fi
+	return $rc
 }
 
 # The features the test's "# needs:" header names (see require).

@@ -36,3 +36,12 @@ check_json "$TEST_OUT/bench/summary.json" \
 	'all(v["value"] >= 0 and v["ci_low"] >= 0 for k, v in d.items() if k.endswith("fault_cost_p50_us"))'
 check_json "$TEST_OUT/bench/summary.json" 'd["ours.fault_write.odp_faults_per_cold_sample"]["value"] >= 1'
 grep -q '^figure,value,ci_low,ci_high,verdict,noisy$' "$TEST_OUT/bench/summary.csv" || fail "CSV header"
+# MPI ping-pong (docs/mpi.md) where the trixie build has ibodp_mpi: a row
+# per size, ours' replies all intact, and its cold rendezvous sizes (8 KiB
+# and up go zero-copy from the dropped buffers) faulting.
+if [ -x build/trixie/cmake/perftest/ibodp_mpi ]; then
+	grep -q '^| 4 MiB | ' "$TEST_OUT/bench/report.md" || fail "no MPI ping-pong row for 4 MiB"
+	check_json "$TEST_OUT/bench/ours/r1/mpi_pingpong.json" \
+		'[r["size"] for r in d["rows"]] == [8, 65536, 4194304] and all(r["mismatches"] == 0 for r in d["rows"])' \
+		'all(r["odp_faults_cold"] > 0 for r in d["rows"] if r["size"] >= 8192)'
+fi
