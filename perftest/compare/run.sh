@@ -28,9 +28,9 @@ gid=${IB_ODP_GID_INDEX:-1}
 # Totals over all rounds; each round gets its share.
 # Registrations: 5 a round (at least 3, with --quick), so that a round's
 # spread is seen (one a round gave intervals too narrow to repeat).
-# ucx_timeout bounds a ucx_perftest client: stock's put latency waits for
-# a byte that never lands (its in-page offset defect) until then; ours
-# needs about 14 s for --quick's iterations under TCG.
+# ucx_timeout bounds a ucx_perftest client: stock's put latency can wait
+# for a byte that lands elsewhere (its in-page offset defect; 83 s of 120
+# in one test run); ours needs about 14 s for --quick's iterations.
 # mpi_iters: ibodp_mpi --bench round trips per size and mode, in all, for
 # its default sizes (8 B to 4 MiB); --quick times the three of the report's
 # headline (8 B, 64 KiB, 4 MiB).
