@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +76,8 @@ public:
 			        "MISMATCH %s: %s %s of %zu bytes, iteration %zu: first wrong byte "
 			        "%zu\n",
 			        s_.name().c_str(), name_, what, length, iter, *bad_byte);
+		// Out before anything else: corrupt data can crash the process next.
+		std::fflush(stdout);
 	}
 
 	// Sums the verdicts of both ranks; rank 0 prints the phase's line.
