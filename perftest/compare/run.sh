@@ -160,9 +160,9 @@ measure() {
 	step ucx_put_lat_pinned ucx_put_lat pinned
 	# MPI ping-pong, warm and cold buffers, Open MPI over UCX on ODP
 	# memory (docs/mpi.md), from the trixie build (tools/bench builds it).
-	if ! [ -x "$repo/build/trixie/cmake/perftest/ibodp_mpi" ]; then
-		[ "$round" -gt 1 ] || echo "[bench] no MPI ping-pong: build/trixie has no ibodp_mpi" \
-			"(tools/build --distro trixie)"
+	if ! "$repo/tools/vm/guest/mpi-run" --binary > /dev/null 2>&1; then
+		[ "$round" -gt 1 ] || echo "[bench] no MPI ping-pong:" \
+			"$("$repo/tools/vm/guest/mpi-run" --binary 2>&1)"
 		return 0
 	fi
 	step mpi_pingpong "$repo/tools/vm/guest/mpi-run" --timeout 300 "$dev" -d "$dev" --bench \

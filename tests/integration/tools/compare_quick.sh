@@ -39,7 +39,7 @@ grep -q '^figure,value,ci_low,ci_high,verdict,noisy$' "$TEST_OUT/bench/summary.c
 # MPI ping-pong (docs/mpi.md) where the trixie build has ibodp_mpi: a row
 # per size, ours' replies all intact, and its cold rendezvous sizes (8 KiB
 # and up go zero-copy from the dropped buffers) faulting.
-if [ -x build/trixie/cmake/perftest/ibodp_mpi ]; then
+if tools/vm/guest/mpi-run --binary > /dev/null 2>&1; then
 	grep -q '^| 4 MiB | ' "$TEST_OUT/bench/report.md" || fail "no MPI ping-pong row for 4 MiB"
 	check_json "$TEST_OUT/bench/ours/r1/mpi_pingpong.json" \
 		'[r["size"] for r in d["rows"]] == [8, 65536, 4194304] and all(r["mismatches"] == 0 for r in d["rows"])' \
