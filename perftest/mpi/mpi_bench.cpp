@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 #include "mpi_bench.hpp"
 
-#include "kernel_state.hpp"
 #include "output.hpp"
 #include "stats.hpp"
 
@@ -101,12 +100,6 @@ private:
 	std::size_t mismatches_ = 0;
 };
 
-long long faults_now(const mpi_options &opt)
-{
-	const auto c = tools::odp_counters(opt.common.device);
-	return c ? c->at("faults") : -1;
-}
-
 size_result measure_size(const mpi_options &opt, pingpong &pp, std::size_t size, std::size_t &trip)
 {
 	size_result r;
@@ -118,13 +111,13 @@ size_result measure_size(const mpi_options &opt, pingpong &pp, std::size_t size,
 		pp.prepare(size, seed, false);
 		for (std::size_t i = 0; i < warmup_round_trips; ++i)
 			(void)pp.round_trip(size, seed, trip++);
-		const long long before = faults_now(opt);
+		const long long before = odp_faults_now(opt.common.device);
 		for (std::size_t i = 0; i < opt.rounds(); ++i) {
 			if (cold)
 				pp.prepare(size, seed, true);
 			samples.push_back(pp.round_trip(size, seed, trip++) / 2);
 		}
-		const long long after = faults_now(opt);
+		const long long after = odp_faults_now(opt.common.device);
 		(cold ? r.cold_faults : r.warm_faults) =
 		        before >= 0 && after >= 0 ? after - before : -1;
 	}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 #include "mpi_env.hpp"
 
+#include "kernel_state.hpp"
+
 #include "ibodp/error.hpp"
 
 #include <sys/mman.h>
@@ -100,6 +102,12 @@ void window::fence() const
 void barrier()
 {
 	check("MPI_Barrier", MPI_Barrier(MPI_COMM_WORLD));
+}
+
+long long odp_faults_now(const std::string &device)
+{
+	const auto counters = tools::odp_counters(device);
+	return counters ? counters->at("faults") : -1;
 }
 
 } // namespace ibodp::mpi

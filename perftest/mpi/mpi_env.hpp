@@ -85,4 +85,7 @@ private:
 /// MPI_Barrier on MPI_COMM_WORLD.
 void barrier();
 
+/// ib_odp's fault counter of @p device now, or -1 without it (stock).
+[[nodiscard]] long long odp_faults_now(const std::string &device);
+
 } // namespace ibodp::mpi
