@@ -13,8 +13,11 @@ Header comments declare how it runs:
   # xfail-stock: REASON     known stock rxe defect: on stock a failure is
                             expected (XFAIL), a pass is an error
 A .gtest file names its binary ("# binary: PATH" under the build's cmake/,
-the one of the distribution the test runs on) and
-lists stock defects per case ("# xfail-stock: Suite.Case: REASON").
+the one of the distribution the test runs on),
+lists stock defects per case ("# xfail-stock: Suite.Case: REASON") and
+the suites or cases that test what only ours has ("# ours-only: Suite:
+REASON"): those are not run on stock, where each would only start a
+process to skip (about 4 s on the debug kernel).
 Exit 77 (or a GoogleTest skip) means skipped, with the reason printed; a
 reason that starts with "unsupported:" (UNSUPPORTED) says the device lacks
 a feature the test needs (stock trixie rxe has no ODP).
@@ -105,33 +108,47 @@ def _gtest_tests(path, distro):
     h = headers(path)
     group = os.path.relpath(os.path.dirname(path), INTEGRATION)
     binary = os.path.join(build_dir(distro), "cmake", h["binary"])
-    xfails = {}
+    per_case = {"xfail-stock": {}, "ours-only": {}}
     with open(path) as f:
         for line in f:
-            m = re.match(r"^# xfail-stock: ([\w./]+): *(.*)$", line.rstrip("\n"))
+            m = re.match(r"^# (xfail-stock|ours-only): ([\w./]+): *(.*)$", line.rstrip("\n"))
             if m:
-                xfails[m.group(1)] = m.group(2)
+                per_case[m.group(1)][m.group(2)] = m.group(3)
+    xfails, ours_only = per_case["xfail-stock"], per_case["ours-only"]
     if not os.access(binary, os.X_OK):
         # Reported as a failing test rather than silently missing.
         return [VmTest(name=group + "/" + os.path.basename(path)[:-6],
                        argv=["sh", "-c", "echo 'FAIL: %s is not built (tools/build)'; exit 1"
                              % binary], timeout=10, source=path)]
     tests = []
-    for case in list_gtest_cases(binary, distro):
+    cases = list_gtest_cases(binary, distro)
+
+    def ours_only_key(case):
+        return next((k for k in ours_only if case == k or case.startswith(k + ".")), None)
+
+    for case in cases:
+        rxes = ("ours",) if ours_only_key(case) else tuple(h.get("rxe", "").split())
         tests.append(VmTest(
             name=group + "/" + case,
             argv=[os.path.relpath(binary, REPO), "--gtest_filter=" + case,
                   "--gtest_color=no"],
             timeout=int(h.get("timeout", DEFAULT_TIMEOUT)),
             topologies=tuple(h.get("topology", "").split()),
-            rxes=tuple(h.get("rxe", "").split()),
+            rxes=rxes,
             distros=tuple(h.get("distro", "").split()),
             xfail_stock=xfails.get(case, ""), source=path,
             extra={"binary": h["binary"]}))
-    unknown = set(xfails) - {t.name.split("/", 1)[1] for t in tests}
+    unknown = set(xfails) - set(cases)
     if unknown:
         raise ValueError("%s: xfail-stock names cases that do not exist: %s"
                          % (path, ", ".join(sorted(unknown))))
+    unmatched = {k for k in ours_only if not any(ours_only_key(c) == k for c in cases)}
+    if unmatched:
+        raise ValueError("%s: ours-only names no case: %s" % (path, ", ".join(sorted(unmatched))))
+    both = {c for c in xfails if ours_only_key(c)}
+    if both:
+        raise ValueError("%s: cases both xfail-stock and ours-only: %s"
+                         % (path, ", ".join(sorted(both))))
     return tests
 
 
