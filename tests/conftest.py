@@ -24,6 +24,7 @@ seconds, counter deltas.
 """
 import json
 import os
+import signal
 import sys
 import time
 from collections import OrderedDict
@@ -80,7 +81,19 @@ def selected_axes(config):
             _choices(config, "--ib-topology", combos_mod.TOPOLOGIES))
 
 
+_signalled = []
+
+
+def _interrupted(signum, frame):
+    _signalled.append(signum)
+    raise KeyboardInterrupt("signal %d" % signum)
+
+
 def pytest_configure(config):
+    # SIGTERM (a stopped CI job, a kill of tools/test) ends the run as ^C
+    # does: fixtures are torn down, so the VM pool powers off its VMs,
+    # which run in sessions of their own and would outlive this process.
+    signal.signal(signal.SIGTERM, _interrupted)
     selected_axes(config)  # a bad value is a usage error before anything runs
     os.makedirs(config.getoption("--ib-results"), exist_ok=True)
     if not hasattr(config, "workerinput"):
@@ -224,7 +237,10 @@ def ib_results(pytestconfig):
 def vms(pytestconfig, ib_results):
     pool = VmPool(ib_results, pytestconfig.getoption("--ib-debug-build-status") or None)
     yield pool
-    pool.close()
+    if _signalled:
+        pool.kill()  # no orderly power-off behind a test that still runs
+    else:
+        pool.close()
 
 
 # ---- results and progress ------------------------------------------------

@@ -83,3 +83,9 @@ class VmPool:
     def close(self):
         if self.current is not None:
             self.power_off(self.current.combo)
+
+    def kill(self):
+        """End the live VM at once (the run was interrupted)."""
+        if self.current is not None:
+            self.current.kill()
+            self.current = None
