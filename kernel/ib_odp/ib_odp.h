@@ -38,30 +38,31 @@ struct page;
 #define IB_ODP_SPAN_SIZE	(1ULL << IB_ODP_SPAN_SHIFT)
 
 /**
+ * enum ib_odp_counter - index of an ODP event counter (ib_odp_counters.h)
+ * @IB_ODP_NUM_REGION_COUNTERS: the counters regions keep come first, this
+ *	many; the device-only ones follow
+ * @IB_ODP_CNT_LAST_REGION: the last of the region counters
+ * @IB_ODP_NUM_COUNTERS: how many there are in all
+ */
+enum ib_odp_counter {
+#define IB_ODP_REGION_COUNTER(name) IB_ODP_CNT_##name,
+#include "ib_odp_counters.h"
+#undef IB_ODP_REGION_COUNTER
+	IB_ODP_NUM_REGION_COUNTERS,
+	IB_ODP_CNT_LAST_REGION = IB_ODP_NUM_REGION_COUNTERS - 1,
+#define IB_ODP_DEVICE_COUNTER(name) IB_ODP_CNT_##name,
+#include "ib_odp_counters.h"
+#undef IB_ODP_DEVICE_COUNTER
+	IB_ODP_NUM_COUNTERS
+};
+
+/**
  * struct ib_odp_stats - ODP event counters, per device and per region
- * @faults: successful hmm_range_fault() calls that filled the mirror
- * @pages_faulted: pages added to the mirror
- * @invalidations: invalidation callbacks that covered the region
- * @pages_invalidated: pages dropped from the mirror by invalidations
- * @collisions: faults retried because an invalidation raced with them
- * @fault_errors: faults that failed (no mapping, no permission, timeout)
- * @fault_timeouts: the faults of @fault_errors that timed out: no progress
- *	for fault_timeout_ms and at least 8 collisions with invalidations
- * @prefetches: prefetch requests served
- * @children_created: child regions created by implicit regions
- * @children_removed: child regions removed (unmapped or at deregistration)
+ * @count: one per counter of ib_odp_counters.h, by enum ib_odp_counter (a
+ *	region's device-only counters stay 0)
  */
 struct ib_odp_stats {
-	atomic64_t faults;
-	atomic64_t pages_faulted;
-	atomic64_t invalidations;
-	atomic64_t pages_invalidated;
-	atomic64_t collisions;
-	atomic64_t fault_errors;
-	atomic64_t fault_timeouts;
-	atomic64_t prefetches;
-	atomic64_t children_created;
-	atomic64_t children_removed;
+	atomic64_t count[IB_ODP_NUM_COUNTERS];
 };
 
 /**

@@ -6,38 +6,28 @@
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/stringify.h>
 
 #include "ib_odp.h"
 #include "ib_odp_internal.h"
 
-static void ib_odp_show_stats(struct seq_file *m, const struct ib_odp_stats *s,
-			      const char *sep)
-{
-	seq_printf(m, "faults%s%lld\n", sep, atomic64_read(&s->faults));
-	seq_printf(m, "pages_faulted%s%lld\n", sep,
-		   atomic64_read(&s->pages_faulted));
-	seq_printf(m, "invalidations%s%lld\n", sep,
-		   atomic64_read(&s->invalidations));
-	seq_printf(m, "pages_invalidated%s%lld\n", sep,
-		   atomic64_read(&s->pages_invalidated));
-	seq_printf(m, "collisions%s%lld\n", sep, atomic64_read(&s->collisions));
-	seq_printf(m, "fault_errors%s%lld\n", sep,
-		   atomic64_read(&s->fault_errors));
-	seq_printf(m, "fault_timeouts%s%lld\n", sep,
-		   atomic64_read(&s->fault_timeouts));
-	seq_printf(m, "prefetches%s%lld\n", sep, atomic64_read(&s->prefetches));
-}
+/* By enum ib_odp_counter: ib_odp_counters.h in its order. */
+static const char *const ib_odp_counter_names[IB_ODP_NUM_COUNTERS] = {
+#define IB_ODP_REGION_COUNTER(name) __stringify(name),
+#define IB_ODP_DEVICE_COUNTER(name) __stringify(name),
+#include "ib_odp_counters.h"
+#undef IB_ODP_REGION_COUNTER
+#undef IB_ODP_DEVICE_COUNTER
+};
 
 static int counters_show(struct seq_file *m, void *unused)
 {
 	struct ib_odp_device *dev = m->private;
+	int i;
 
-	ib_odp_show_stats(m, &dev->stats, " ");
-	/* Only devices count implicit regions' children. */
-	seq_printf(m, "children_created %lld\n",
-		   atomic64_read(&dev->stats.children_created));
-	seq_printf(m, "children_removed %lld\n",
-		   atomic64_read(&dev->stats.children_removed));
+	for (i = 0; i < IB_ODP_NUM_COUNTERS; i++)
+		seq_printf(m, "%s %lld\n", ib_odp_counter_names[i],
+			   atomic64_read(&dev->stats.count[i]));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
@@ -46,22 +36,20 @@ static int regions_show(struct seq_file *m, void *unused)
 {
 	struct ib_odp_device *dev = m->private;
 	struct ib_odp_region *region;
+	int i;
 
-	seq_puts(m, "# addr length mapped_pages faults pages_faulted invalidations pages_invalidated collisions fault_errors prefetches\n");
+	seq_puts(m, "# addr length mapped_pages");
+	for (i = 0; i < IB_ODP_NUM_REGION_COUNTERS; i++)
+		seq_printf(m, " %s", ib_odp_counter_names[i]);
+	seq_putc(m, '\n');
 	mutex_lock(&dev->lock);
 	list_for_each_entry(region, &dev->regions, dev_entry) {
-		const struct ib_odp_stats *s = &region->stats;
-
-		seq_printf(m, "%#llx %llu %lu %lld %lld %lld %lld %lld %lld %lld\n",
-			   region->addr, region->length,
-			   READ_ONCE(region->npages),
-			   atomic64_read(&s->faults),
-			   atomic64_read(&s->pages_faulted),
-			   atomic64_read(&s->invalidations),
-			   atomic64_read(&s->pages_invalidated),
-			   atomic64_read(&s->collisions),
-			   atomic64_read(&s->fault_errors),
-			   atomic64_read(&s->prefetches));
+		seq_printf(m, "%#llx %llu %lu", region->addr, region->length,
+			   READ_ONCE(region->npages));
+		for (i = 0; i < IB_ODP_NUM_REGION_COUNTERS; i++)
+			seq_printf(m, " %lld",
+				   atomic64_read(&region->stats.count[i]));
+		seq_putc(m, '\n');
 	}
 	mutex_unlock(&dev->lock);
 	return 0;

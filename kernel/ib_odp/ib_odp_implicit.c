@@ -82,7 +82,7 @@ static void ib_odp_implicit_remove(struct ib_odp_implicit *imr,
 {
 	xa_erase(&imr->children, index);
 	ib_odp_region_destroy(child);
-	atomic64_inc(&imr->dev->stats.children_removed);
+	ib_odp_count_dev(imr->dev, children_removed, 1);
 }
 
 /* Remove the marked children that are still empty, with no user inside. */
@@ -232,7 +232,7 @@ static struct ib_odp_region *ib_odp_implicit_add(struct ib_odp_implicit *imr,
 		child = ERR_PTR(ret);
 		goto out_uncharge;
 	}
-	atomic64_inc(&imr->dev->stats.children_created);
+	ib_odp_count_dev(imr->dev, children_created, 1);
 out_uncharge:
 	ib_odp_charge_end(&charge);
 out_unlock:

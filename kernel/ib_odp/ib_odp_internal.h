@@ -34,11 +34,15 @@ static inline bool ib_odp_entry_writable(void *entry)
 }
 
 /* Count an event in the region and in its device. */
-#define ib_odp_count(region, field, n)					\
+#define ib_odp_count(region, name, n)					\
 	do {								\
-		atomic64_add((n), &(region)->stats.field);		\
-		atomic64_add((n), &(region)->dev->stats.field);		\
+		atomic64_add((n), &(region)->stats.count[IB_ODP_CNT_##name]);	\
+		ib_odp_count_dev((region)->dev, name, n);		\
 	} while (0)
+
+/* Count an event that only the device keeps (children of implicit regions). */
+#define ib_odp_count_dev(dev, name, n)					\
+	atomic64_add((n), &(dev)->stats.count[IB_ODP_CNT_##name])
 
 /*
  * A scope in which the layer's __GFP_ACCOUNT allocations (descriptors,

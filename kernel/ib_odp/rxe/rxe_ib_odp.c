@@ -487,14 +487,9 @@ int rxe_ib_advise_mr(struct ib_pd *ibpd, enum ib_uverbs_advise_mr_advice advice,
 
 void rxe_odp_read_counters(struct rxe_dev *rxe, u64 *value)
 {
-	const struct ib_odp_stats *s = &rxe->odp.stats;
+	int i;
 
-	value[RXE_CNT_ODP_FAULTS] = atomic64_read(&s->faults);
-	value[RXE_CNT_ODP_PAGES_FAULTED] = atomic64_read(&s->pages_faulted);
-	value[RXE_CNT_ODP_INVALIDATIONS] = atomic64_read(&s->invalidations);
-	value[RXE_CNT_ODP_PAGES_INVALIDATED] =
-		atomic64_read(&s->pages_invalidated);
-	value[RXE_CNT_ODP_COLLISIONS] = atomic64_read(&s->collisions);
-	value[RXE_CNT_ODP_FAULT_ERRORS] = atomic64_read(&s->fault_errors);
-	value[RXE_CNT_ODP_PREFETCHES] = atomic64_read(&s->prefetches);
+	for (i = 0; i < IB_ODP_NUM_COUNTERS; i++)
+		value[RXE_CNT_ODP_FIRST + i] =
+			atomic64_read(&rxe->odp.stats.count[i]);
 }
