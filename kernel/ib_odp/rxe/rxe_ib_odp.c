@@ -252,18 +252,7 @@ enum resp_states rxe_odp_atomic_op(struct rxe_mr *mr, u64 iova, int opcode,
 	state = rxe_odp_atomic_begin(mr, iova, &region, &kva);
 	if (state != RESPST_NONE)
 		return state;
-
-	/* Atomic against the CPU-less paths of rxe that share this lock. */
-	spin_lock_bh(&atomic_ops_lock);
-	*orig_val = *kva;
-	if (opcode == IB_OPCODE_RC_COMPARE_SWAP) {
-		if (*kva == compare)
-			*kva = swap_add;
-	} else {
-		*kva += swap_add;
-	}
-	spin_unlock_bh(&atomic_ops_lock);
-
+	*orig_val = rxe_atomic_op_cpu(kva, opcode, compare, swap_add);
 	rxe_odp_atomic_end(mr, region, kva);
 	return RESPST_NONE;
 }
