@@ -6,10 +6,89 @@
 #define IB_ODP_INTERNAL_H
 
 #include <linux/memcontrol.h>
+#include <linux/mmu_notifier.h>
+#include <linux/rwsem.h>
 #include <linux/sched/mm.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "ib_odp.h"
+
+/**
+ * struct ib_odp_region_ops - the policy of a region's owner
+ * @emptied: an unmap left the region without pages. Called from the
+ *	region's invalidate callback, after region->lock is released; must
+ *	not sleep.
+ */
+struct ib_odp_region_ops {
+	void (*emptied)(struct ib_odp_region *region);
+};
+
+/**
+ * struct ib_odp_region - an ODP mirror of [addr, addr + length) of one mm
+ * @notifier: the interval notifier over the page-aligned range
+ * @dev: the owning device
+ * @addr: first byte of the region, as registered
+ * @length: length in bytes, as registered
+ * @start: @addr rounded down to a page
+ * @end: @addr + @length rounded up to a page
+ * @writable: the region may be written (IB_ODP_WRITABLE)
+ * @lock: protects @pages and @npages; held by a driver while it uses the
+ *	pages and by the invalidate callback while it drops them
+ * @pages: the sparse mirror: virtual page number -> value entry holding the
+ *	pfn and whether it is mapped writable; XA_MARK_0 marks pages the
+ *	driver wrote, which become dirty when dropped
+ * @npages: pages in the mirror now
+ * @stats: this region's counters
+ * @dev_entry: link in @dev->regions
+ * @ops: what the region's owner does on its events, or NULL; set with
+ *	@owner before the notifier is inserted, never changed
+ * @owner: the owner's object for @ops (an implicit region's, for its child)
+ * @cancelled: set once by ib_odp_region_cancel(); fills read it without a
+ *	lock at each chunk and retry
+ */
+struct ib_odp_region {
+	struct mmu_interval_notifier notifier;
+	struct ib_odp_device *dev;
+	u64 addr;
+	u64 length;
+	unsigned long start;
+	unsigned long end;
+	bool writable;
+	struct mutex lock;
+	struct xarray pages;
+	unsigned long npages;
+	struct ib_odp_stats stats;
+	struct list_head dev_entry;
+	const struct ib_odp_region_ops *ops;
+	void *owner;
+	bool cancelled;
+};
+
+/**
+ * struct ib_odp_implicit - an ODP mirror of a whole address space
+ * @dev: the owning device
+ * @mm: the address space; grabbed, not kept alive
+ * @writable: the device may write the memory (IB_ODP_WRITABLE)
+ * @users: read-held while a driver uses a child, write-held by the reaper
+ *	and at destruction while children are removed
+ * @create_lock: serializes creation of children
+ * @children: span index -> child region; children that may have become
+ *	empty (by an unmap or a failed access) are marked for @reap_work
+ * @reap_work: removes marked children that are still empty
+ * @cancelled: set once by ib_odp_implicit_cancel(); read by child creation
+ *	under @create_lock
+ */
+struct ib_odp_implicit {
+	struct ib_odp_device *dev;
+	struct mm_struct *mm;
+	bool writable;
+	struct rw_semaphore users;
+	struct mutex create_lock;
+	struct xarray children;
+	struct work_struct reap_work;
+	bool cancelled;
+};
 
 /* Pages the driver wrote through the mirror; dirtied when dropped. */
 #define IB_ODP_MARK_WRITTEN	XA_MARK_0

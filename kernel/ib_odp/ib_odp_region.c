@@ -176,6 +176,19 @@ err_free:
 }
 
 /**
+ * ib_odp_region_addr() - where a region starts in its process
+ * @region: the region
+ *
+ * Context: any; the address never changes.
+ * Return: the first byte of the region, as it was registered.
+ */
+u64 ib_odp_region_addr(const struct ib_odp_region *region)
+{
+	return region->addr;
+}
+EXPORT_SYMBOL_GPL(ib_odp_region_addr);
+
+/**
  * ib_odp_region_create() - register an ODP region of the current process
  * @dev: the device the region belongs to
  * @addr: first byte of the region in the current process

@@ -91,10 +91,10 @@ void rxe_odp_mr_cleanup(struct rxe_mr *mr)
 	mr->odp = NULL;
 }
 
+/* The MR's access rights made its region writable or not. */
 static bool rxe_odp_writable(struct rxe_mr *mr)
 {
-	return mr->odp_implicit ? mr->odp_implicit->writable :
-				  mr->odp->writable;
+	return ib_access_writable(mr->access);
 }
 
 /*
@@ -105,7 +105,7 @@ static u64 rxe_odp_addr(struct rxe_mr *mr, u64 iova)
 {
 	if (mr->odp_implicit)
 		return iova;
-	return mr->odp->addr + (iova - mr->ibmr.iova);
+	return ib_odp_region_addr(mr->odp) + (iova - mr->ibmr.iova);
 }
 
 /*
