@@ -19,7 +19,7 @@ const test_env &test_env::get()
 		};
 		return test_env{value("IB_ODP_DEV", "rxe0"),
 		                std::stoi(value("IB_ODP_GID_INDEX", "1")),
-		                value("IB_ODP_RXE", "stock")};
+		                value("IB_ODP_RXE", "stock"), value("IB_ODP_KERNEL", "image")};
 	}();
 	return env;
 }

@@ -25,12 +25,20 @@
 namespace ibodp::test
 {
 
-/// What tools/vm/run set up: device, GID index, rxe variant.
+/// What tools/vm/run set up: device, GID index, rxe variant, kernel.
 struct test_env {
 	std::string dev;
 	int gid_index;
 	std::string rxe;
+	std::string kernel; ///< "image" or "debug" (KASAN, lockdep: ~9x slower)
 	[[nodiscard]] bool ours() const { return rxe == "ours"; }
+	/// Loops that race for many iterations run fewer on the debug
+	/// kernel: its checks see each path on the first pass, and its mm
+	/// runs about nine times slower.
+	[[nodiscard]] unsigned iterations(unsigned on_image_kernel) const
+	{
+		return kernel == "debug" ? (on_image_kernel + 3) / 4 : on_image_kernel;
+	}
 	[[nodiscard]] static const test_env &get();
 };
 

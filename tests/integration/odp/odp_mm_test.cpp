@@ -400,7 +400,8 @@ TEST(OdpMm, ConcurrentInvalidationDoesNotCorruptData)
 	const auto before = odp_counters(test_env::get().dev);
 	int mismatches = 0;
 	int errors = 0;
-	for (unsigned i = 0; i < 200; ++i) {
+	const unsigned iterations = test_env::get().iterations(200);
+	for (unsigned i = 0; i < iterations; ++i) {
 		fill_pattern(src.data() + 256, length, i);
 		completion wc =
 		        qp.write(src_mr, src.data() + 256, length, dst_mr, dst.data() + page_size);
