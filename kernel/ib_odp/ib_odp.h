@@ -37,7 +37,8 @@ struct page;
  * enum ib_odp_counter - index of an ODP event counter (ib_odp_counters.h)
  * @IB_ODP_NUM_REGION_COUNTERS: the counters regions keep come first, this
  *	many; the device-only ones follow
- * @IB_ODP_CNT_LAST_REGION: the last of the region counters
+ * @IB_ODP_CNT_LAST_REGION: the last of the region counters; restarts the
+ *	numbering so that the device-only counters follow the region ones
  * @IB_ODP_NUM_COUNTERS: how many there are in all
  */
 enum ib_odp_counter {

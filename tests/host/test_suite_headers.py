@@ -62,3 +62,10 @@ def test_ours_only_suite_and_case(gtest_dir):
 def test_bad_headers_are_errors(gtest_dir, headers, says):
     with pytest.raises(ValueError, match=says):
         suite._gtest_tests(gtest_file(gtest_dir, *headers), "sid")
+
+
+def test_a_case_inside_an_ours_only_suite_is_not_unmatched(gtest_dir):
+    path = gtest_file(gtest_dir, "ours-only: Ops: ours", "ours-only: Ops.Read: also ours")
+    tests = {t.name: t for t in suite._gtest_tests(path, "sid")}
+    assert tests["grp/Ops.Read"].rxes == ("ours",)
+    assert tests["grp/Ops.Write"].rxes == ("ours",)

@@ -123,8 +123,12 @@ def _gtest_tests(path, distro):
     tests = []
     cases = list_gtest_cases(binary, distro)
 
+    def names(key, case):
+        """key is case itself or the suite case belongs to."""
+        return case == key or case.startswith(key + ".")
+
     def ours_only_key(case):
-        return next((k for k in ours_only if case == k or case.startswith(k + ".")), None)
+        return next((k for k in ours_only if names(k, case)), None)
 
     for case in cases:
         rxes = ("ours",) if ours_only_key(case) else tuple(h.get("rxe", "").split())
@@ -142,7 +146,7 @@ def _gtest_tests(path, distro):
     if unknown:
         raise ValueError("%s: xfail-stock names cases that do not exist: %s"
                          % (path, ", ".join(sorted(unknown))))
-    unmatched = {k for k in ours_only if not any(ours_only_key(c) == k for c in cases)}
+    unmatched = {k for k in ours_only if not any(names(k, c) for c in cases)}
     if unmatched:
         raise ValueError("%s: ours-only names no case: %s" % (path, ", ".join(sorted(unmatched))))
     both = {c for c in xfails if ours_only_key(c)}
