@@ -12,3 +12,9 @@ kernel_rxe_is_found() {
 	path=$(modinfo -k "$1" -n rdma_rxe)
 	case $path in */updates/*) fail "modprobe would load $path, not the kernel's rxe" ;; esac
 }
+
+# dkms_forgot_ib_odp: after apt-get remove, dkms knows no ib-odp at all.
+dkms_forgot_ib_odp() {
+	[ -z "$(dkms status -m ib-odp)" ] ||
+		fail "dkms still knows ib-odp after the removal: $(dkms status -m ib-odp)"
+}

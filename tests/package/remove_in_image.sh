@@ -14,8 +14,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 step "apt-get remove ib-odp-dkms (chroot)"
 apt-get remove -y -q ib-odp-dkms
-[ -z "$(dkms status -m ib-odp)" ] ||
-	fail "dkms still knows ib-odp after the removal: $(dkms status -m ib-odp)"
+dkms_forgot_ib_odp
 # DKMS removes updates/dkms itself once it is empty.
 left=
 [ ! -d "/lib/modules/$kver/updates/dkms" ] ||
