@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 namespace ibodp::test
@@ -78,6 +79,17 @@ completion wait_one(completion_queue &cq)
 	if (done)
 		return *done;
 	throw error("completion_queue::wait", done.error(), done.why_none());
+}
+
+ibv_qp_state wait_for_state(const queue_pair &qp, ibv_qp_state wanted)
+{
+	const auto deadline = std::chrono::steady_clock::now() + wc_timeout;
+	ibv_qp_state state = qp.state();
+	while (state != wanted && std::chrono::steady_clock::now() < deadline) {
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+		state = qp.state();
+	}
+	return state;
 }
 
 namespace

@@ -134,4 +134,9 @@ struct ud_pair {
 /// arrives within wc_timeout.
 [[nodiscard]] completion wait_one(completion_queue &cq);
 
+/// The state of @p qp once it is @p wanted, or its last state after
+/// wc_timeout. rxe posts an error completion before it moves the QP to
+/// Error, so a query right after the completion can still see RTS.
+[[nodiscard]] ibv_qp_state wait_for_state(const queue_pair &qp, ibv_qp_state wanted);
+
 } // namespace ibodp::test

@@ -58,7 +58,7 @@ void expect_lazy_registration_then_access_error(std::uintptr_t address)
 	memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::pinned);
 	const completion wc = qp.write(src_mr, src.data(), 64, target, addr);
 	EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc_status_name(wc.status);
-	EXPECT_EQ(qp.req.state(), IBV_QPS_ERR);
+	EXPECT_EQ(wait_for_state(qp.req, IBV_QPS_ERR), IBV_QPS_ERR);
 }
 
 TEST(OdpBadInput, NonCanonicalRangeRegistersButAccessFails)
@@ -119,7 +119,7 @@ TEST(OdpBadInput, WriteAcrossTheEndOfAnMrFails)
 
 	const completion wc = qp.write(src_mr, src.data(), 512, target.mr, target.end() - 256);
 	EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc_status_name(wc.status);
-	EXPECT_EQ(qp.req.state(), IBV_QPS_ERR);
+	EXPECT_EQ(wait_for_state(qp.req, IBV_QPS_ERR), IBV_QPS_ERR);
 	EXPECT_TRUE(target.guards_intact());
 	EXPECT_EQ(value_mismatch(target.start(), 2 * page_size, guarded_region::canary),
 	          2 * page_size)
@@ -155,7 +155,7 @@ TEST(OdpBadInput, WriteIntoAnUnmappedHoleFails)
 
 	const completion wc = qp.write(src_mr, src.data(), 128, mr, memory.data() + page_size + 64);
 	EXPECT_NE(wc.status, IBV_WC_SUCCESS);
-	EXPECT_EQ(qp.req.state(), IBV_QPS_ERR);
+	EXPECT_EQ(wait_for_state(qp.req, IBV_QPS_ERR), IBV_QPS_ERR);
 	EXPECT_EQ(value_mismatch(memory.data(), page_size, std::byte{0x33}), page_size);
 	EXPECT_EQ(value_mismatch(memory.data() + 2 * page_size, page_size, std::byte{0x33}),
 	          page_size);
