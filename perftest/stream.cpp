@@ -4,8 +4,10 @@
 // is touched first by the NIC. Pinned memory pays for its registration
 // (counted in the time), ODP pays page faults, and --prefetch asks for the
 // whole region up front (counted too). --random N writes only N messages at
-// distinct random places instead (a sparse access pattern). Runs in one
-// process (loopback).
+// distinct random places instead (a sparse access pattern). --flush ends
+// each pass with one RDMA FLUSH to persistence over the whole region,
+// timed apart (the write-then-flush of a persistence-minded client). Runs
+// in one process (loopback).
 
 #include "output.hpp"
 #include "stats.hpp"
@@ -17,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <numeric>
@@ -35,22 +38,48 @@ constexpr std::size_t max_outstanding = 16;
 
 struct pass_result {
 	double seconds = 0;
+	double flush_seconds = 0; ///< --flush only
 	std::size_t mismatched_messages = 0;
 	std::size_t bytes = 0;
 };
 
-// One pass: map, register (and prefetch), stream, verify. @p order lists
-// the message slots to write, in order.
+// One RDMA FLUSH to persistence of @p length bytes at @p dst (rxe writes
+// the CPU caches back over it); returns its seconds. A long single
+// operation: say it is under way.
+double flush_region(ibodp::rc_loopback &pair, const ibodp::memory_region &dst_mr,
+                    unsigned char *dst, std::size_t length, std::uint64_t wr_id)
+{
+	std::fprintf(stderr, "ibodp_stream: flushing %zu bytes\n", length);
+	const auto t0 = std::chrono::steady_clock::now();
+	if (int rc = pair.req.post_flush(dst_mr.remote(dst), length, IBV_FLUSH_PERSISTENT,
+	                                 IBV_FLUSH_RANGE, wr_id))
+		throw ibodp::error("post_flush", rc);
+	const auto c = pair.req_cq.wait(240s);
+	if (!c)
+		throw ibodp::error("wait", c.error(),
+		                   "the flush did not complete: " + c.why_none());
+	if (!c->ok())
+		throw ibodp::error("RDMA FLUSH", EIO, c->status_name());
+	const double seconds =
+	        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+	std::fprintf(stderr, "ibodp_stream: flushed in %.2f s\n", seconds);
+	return seconds;
+}
+
+// One pass: map, register (and prefetch), stream, (flush,) verify. @p
+// order lists the message slots to write, in order.
 pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_mr,
                      unsigned char *src, const ibodp::tools::tool_options &opt, std::size_t region,
-                     const std::vector<std::size_t> &order)
+                     const std::vector<std::size_t> &order, bool flush)
 {
 	const auto fresh = ibodp::mapping::anonymous(region);
 	auto *dst = reinterpret_cast<unsigned char *>(fresh.data());
 	const std::size_t messages = order.size();
 	const auto len = static_cast<std::uint32_t>(opt.size);
 	const auto t0 = std::chrono::steady_clock::now();
-	const auto dst_mr = ibodp::memory_region::covering(pair.pd, dst, region, mr_access, opt.mr);
+	const auto dst_mr = ibodp::memory_region::covering(
+	        pair.pd, dst, region, flush ? mr_access | IBV_ACCESS_FLUSH_PERSISTENT : mr_access,
+	        opt.mr);
 	if (opt.prefetch) {
 		// A long synchronous call: say it is under way (a test kills the
 		// process inside it).
@@ -79,7 +108,10 @@ pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_m
 		++done;
 	}
 	const auto t1 = std::chrono::steady_clock::now();
-	pass_result r{std::chrono::duration<double>(t1 - t0).count(), 0, messages * opt.size};
+	pass_result r{.seconds = std::chrono::duration<double>(t1 - t0).count(),
+	              .bytes = messages * opt.size};
+	if (flush)
+		r.flush_seconds = flush_region(pair, dst_mr, dst, region, messages);
 	for (std::size_t m = 0; m < messages; ++m) {
 		const unsigned char *got = dst + order[m] * opt.size;
 		const std::size_t slot = m % max_outstanding;
@@ -93,6 +125,7 @@ struct stream_options {
 	ibodp::tools::tool_options common{.size = 64 * 1024, .iterations = 3};
 	std::size_t region = 64ULL << 20;
 	std::size_t random_messages = 0; ///< 0: every slot in order
+	bool flush = false;
 };
 
 ibodp::tools::option_parser make_parser(stream_options &opt)
@@ -114,19 +147,27 @@ ibodp::tools::option_parser make_parser(stream_options &opt)
 	            "write only N messages at distinct random places\n(default: every slot "
 	            "in order)",
 	            set_count(opt.random_messages, 1, std::size_t{1} << 32)});
+	parser.add({"flush", 0, "",
+	            "end each pass with one RDMA FLUSH to persistence over the\nwhole "
+	            "region, timed apart",
+	            set_flag(opt.flush)});
 	parser.check([&opt]() -> std::optional<std::string> {
 		if (opt.region < opt.common.size || opt.region % opt.common.size != 0)
 			return "--region must be a multiple of -s";
+		if (opt.flush && opt.region > UINT32_MAX)
+			return "--flush: a FLUSH covers at most 4 GiB - 1 (--region)";
 		return std::nullopt;
 	});
 	return parser;
 }
 
-void write_results(const stream_options &opt, const std::vector<double> &mbps, std::size_t messages,
+void write_results(const stream_options &opt, const std::vector<double> &mbps,
+                   const std::vector<double> &flush_seconds, std::size_t messages,
                    std::size_t mismatches)
 {
 	const auto &c = opt.common;
 	const auto s = ibodp::tools::summarize(mbps);
+	const auto f = ibodp::tools::summarize(flush_seconds);
 	std::printf("ibodp_stream: %s%s, %zu %s %zu-byte writes over %zu MiB fresh memory, "
 	            "%zu passes\n",
 	            ibodp::to_string(c.mr), c.prefetch ? " + prefetch" : "", messages,
@@ -134,23 +175,25 @@ void write_results(const stream_options &opt, const std::vector<double> &mbps, s
 	            mbps.size());
 	std::printf(" throughput [MB/s]: p50 %.1f, min %.1f, max %.1f; mismatched messages %zu\n",
 	            s.p50, s.min, s.max, mismatches);
+	if (opt.flush)
+		std::printf(" flush of the region [s]: p50 %.3f, min %.3f, max %.3f\n", f.p50,
+		            f.min, f.max);
+	auto json = ibodp::tools::json_object()
+	                    .add("tool", "ibodp_stream")
+	                    .add("mr", ibodp::to_string(c.mr))
+	                    .add("prefetch", c.prefetch)
+	                    .add("size", static_cast<std::uint64_t>(c.size))
+	                    .add("region", static_cast<std::uint64_t>(opt.region))
+	                    .add("messages", static_cast<std::uint64_t>(messages))
+	                    .add("random", opt.random_messages != 0)
+	                    .add("mbps_p50", s.p50)
+	                    .add("mbps_min", s.min)
+	                    .add("mbps_max", s.max)
+	                    .add("mismatches", static_cast<std::uint64_t>(mismatches));
+	if (opt.flush)
+		json.add("flush_s_p50", f.p50).add("flush_s_max", f.max);
 	if (!c.json_file.empty())
-		ibodp::tools::write_file(
-		        c.json_file,
-		        ibodp::tools::json_object()
-		                        .add("tool", "ibodp_stream")
-		                        .add("mr", ibodp::to_string(c.mr))
-		                        .add("prefetch", c.prefetch)
-		                        .add("size", static_cast<std::uint64_t>(c.size))
-		                        .add("region", static_cast<std::uint64_t>(opt.region))
-		                        .add("messages", static_cast<std::uint64_t>(messages))
-		                        .add("random", opt.random_messages != 0)
-		                        .add("mbps_p50", s.p50)
-		                        .add("mbps_min", s.min)
-		                        .add("mbps_max", s.max)
-		                        .add("mismatches", static_cast<std::uint64_t>(mismatches))
-		                        .str() +
-		                "\n");
+		ibodp::tools::write_file(c.json_file, json.str() + "\n");
 	if (!c.csv_file.empty()) {
 		std::string csv = "pass,mb_per_s\n";
 		for (std::size_t i = 0; i < mbps.size(); ++i)
@@ -163,7 +206,8 @@ void write_results(const stream_options &opt, const std::vector<double> &mbps, s
 std::size_t run(const stream_options &opt)
 {
 	const auto &c = opt.common;
-	ibodp::rc_loopback pair(c.device, c.gid_index);
+	ibodp::rc_loopback pair(c.device, c.gid_index,
+	                        opt.flush ? IBV_QP_EX_WITH_RDMA_WRITE | IBV_QP_EX_WITH_FLUSH : 0);
 	std::vector<unsigned char> src_data(max_outstanding * c.size);
 	for (std::size_t slot = 0; slot < max_outstanding; ++slot)
 		ibodp::byte_pattern(slot).fill(src_data.data() + slot * c.size, c.size);
@@ -177,13 +221,16 @@ std::size_t run(const stream_options &opt)
 		order.resize(std::min(opt.random_messages, order.size()));
 	}
 	std::vector<double> mbps;
+	std::vector<double> flush_seconds;
 	std::size_t mismatches = 0;
 	for (std::size_t p = 0; p < c.iterations; ++p) {
-		const auto r = one_pass(pair, src_mr, src_data.data(), c, opt.region, order);
+		const auto r =
+		        one_pass(pair, src_mr, src_data.data(), c, opt.region, order, opt.flush);
 		mbps.push_back(static_cast<double>(r.bytes) / r.seconds / 1e6);
+		flush_seconds.push_back(r.flush_seconds);
 		mismatches += r.mismatched_messages;
 	}
-	write_results(opt, mbps, order.size(), mismatches);
+	write_results(opt, mbps, flush_seconds, order.size(), mismatches);
 	return mismatches;
 }
 

@@ -22,8 +22,9 @@ public:
 	/// (connect_options' defaults otherwise).
 	rc_loopback(const std::string &device, int gid_index, std::uint64_t send_ops_flags = 0,
 	            bool with_srq = false);
-	/// Brings both QPs back from an error to a working connection.
-	void reconnect();
+	/// Brings both QPs back from an error to a working connection, with
+	/// @p options (their GID index is the pair's).
+	void reconnect(connect_options options = {});
 
 	context ctx;
 	protection_domain pd;

@@ -100,6 +100,8 @@ void ib_odp_implicit_put(struct ib_odp_implicit *imr,
 
 int ib_odp_fault_and_lock(struct ib_odp_region *region, u64 addr, u64 length,
 			  unsigned int flags);
+int ib_odp_snapshot_and_lock(struct ib_odp_region *region, u64 addr,
+			     u64 length);
 void ib_odp_unlock(struct ib_odp_region *region);
 int ib_odp_prefetch(struct ib_odp_region *region, u64 addr, u64 length,
 		    unsigned int flags);
@@ -108,7 +110,8 @@ int ib_odp_copy_locked(struct ib_odp_region *region, u64 addr, void *buf,
 		       u64 length, bool to_region);
 struct page *ib_odp_page_locked(struct ib_odp_region *region, u64 addr);
 u64 ib_odp_region_addr(const struct ib_odp_region *region);
-void ib_odp_mark_written_locked(struct ib_odp_region *region, u64 addr);
+int __must_check ib_odp_mark_written_locked(struct ib_odp_region *region,
+					    u64 addr);
 
 struct dentry *ib_odp_debugfs_root(void);
 

@@ -26,6 +26,8 @@ IB_ODP_REGION_COUNTER(fault_errors)
 IB_ODP_REGION_COUNTER(fault_timeouts)
 /* prefetch requests served */
 IB_ODP_REGION_COUNTER(prefetches)
+/* writes refused: through a range the driver locked for reading */
+IB_ODP_REGION_COUNTER(refused_writes)
 #endif
 
 #ifdef IB_ODP_DEVICE_COUNTER

@@ -212,6 +212,27 @@ static int ib_odp_fill_stopped(struct ib_odp_region *region)
 }
 
 /*
+ * Pages at the start of @range that the last attempt found mapped as asked:
+ * all of them when it succeeded, and how far it got when an invalidation
+ * stopped it. A write fault on a copy-on-write, zero or KSM page replaces
+ * the page and so invalidates the range itself: such a chunk collides
+ * with its own faults, and each attempt gets further.
+ */
+static unsigned long ib_odp_pages_walked(const struct hmm_range *range)
+{
+	unsigned long npages = (range->end - range->start) >> PAGE_SHIFT;
+	unsigned long need = HMM_PFN_VALID;
+	unsigned long i;
+
+	if (range->default_flags & HMM_PFN_REQ_WRITE)
+		need |= HMM_PFN_WRITE;
+	for (i = 0; i < npages; i++)
+		if ((range->hmm_pfns[i] & need) != need)
+			break;
+	return i;
+}
+
+/*
  * One attempt to fault @range and mirror it: -EBUSY when an invalidation
  * collided with it. The mirror is updated under region->lock only if no
  * invalidation ran since the attempt began; xarray nodes are allocated
@@ -225,6 +246,9 @@ static int ib_odp_fault_once(struct ib_odp_region *region,
 	unsigned long stored;
 	int ret;
 
+	/* hmm_range_fault() fills only what it walks: see ib_odp_pages_walked(). */
+	memset(range->hmm_pfns, 0,
+	       ((range->end - range->start) >> PAGE_SHIFT) * sizeof(*range->hmm_pfns));
 	range->notifier_seq = mmu_interval_read_begin(&region->notifier);
 	mmap_read_lock(mm);
 	if (ib_odp_inject(IB_ODP_INJECT_FAULT))
@@ -255,7 +279,11 @@ static int ib_odp_fault_once(struct ib_odp_region *region,
 /*
  * Fault [start, end) (at most IB_ODP_FAULT_CHUNK pages) and mirror it,
  * retrying while invalidations collide with the fault, until @deadline
- * has passed and it collided IB_ODP_FAULT_MIN_COLLISIONS times.
+ * has passed and it collided IB_ODP_FAULT_MIN_COLLISIONS times without
+ * progress. Progress is an attempt that got further into the range than
+ * any before it: it restarts the count and the deadline, so a chunk that
+ * invalidates itself page by page (ib_odp_pages_walked()) never times out
+ * however slow each fault is.
  */
 static int ib_odp_fault_range(struct ib_odp_region *region,
 			      unsigned long start, unsigned long end,
@@ -270,8 +298,8 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		.end = end,
 		.hmm_pfns = pfns,
 	};
+	unsigned long added = 0, furthest = 0, walked;
 	unsigned int collided = 0;
-	unsigned long added = 0;
 	int ret;
 
 	if (!(flags & IB_ODP_FAULT_SNAPSHOT))
@@ -287,9 +315,15 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		if (ret != -EBUSY)
 			break;
 		ib_odp_count(region, collisions, 1);
-		if (++collided >= IB_ODP_FAULT_MIN_COLLISIONS &&
-		    time_after(jiffies, deadline))
+		walked = ib_odp_pages_walked(&range);
+		if (walked > furthest) {
+			furthest = walked;
+			collided = 0;
+			deadline = ib_odp_fault_deadline();
+		} else if (++collided >= IB_ODP_FAULT_MIN_COLLISIONS &&
+			   time_after(jiffies, deadline)) {
 			break;
+		}
 		ret = ib_odp_fill_stopped(region);
 		if (ret)
 			break;
@@ -453,14 +487,61 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 int ib_odp_fault_and_lock(struct ib_odp_region *region, u64 addr, u64 length,
 			  unsigned int flags)
 {
+	bool read_lock_injected = false;
+	int ret;
+
 	if (!ib_odp_in_region(region, addr, length))
 		return -EINVAL;
 	if ((flags & IB_ODP_FAULT_WRITE) && !region->writable)
 		return -EPERM;
-	return ib_odp_fill(region, addr & PAGE_MASK, PAGE_ALIGN(addr + length),
-			   flags & ~IB_ODP_FAULT_SNAPSHOT, true);
+	/* Plays a driver that forgot IB_ODP_FAULT_WRITE, for the write guard. */
+	if ((flags & IB_ODP_FAULT_WRITE) &&
+	    ib_odp_inject(IB_ODP_INJECT_READ_LOCK)) {
+		flags &= ~IB_ODP_FAULT_WRITE;
+		read_lock_injected = true;
+	}
+	ret = ib_odp_fill(region, addr & PAGE_MASK, PAGE_ALIGN(addr + length),
+			  flags & ~IB_ODP_FAULT_SNAPSHOT, true);
+	if (!ret)
+		region->read_lock_injected = read_lock_injected;
+	return ret;
 }
 EXPORT_SYMBOL_GPL(ib_odp_fault_and_lock);
+
+/**
+ * ib_odp_snapshot_and_lock() - lock a range with what the CPU maps of it
+ * @region: the region
+ * @addr: first byte of the range
+ * @length: bytes in the range, at least 1
+ *
+ * Mirrors the pages of the range that the CPU page table maps now, faulting
+ * none, and returns with region->lock held. Pages the CPU does not map stay
+ * out of the mirror: ib_odp_page_locked() returns NULL for them. For work
+ * on resident memory only, such as writing CPU caches back: a page that is
+ * swapped out or was never touched has nothing in them.
+ *
+ * Context: process context, may sleep. Must not be called with
+ * region->lock held.
+ * Return: 0 with the lock held; -EINVAL if the range is not inside the
+ * region, -EBUSY on timeout, -ENOMEM, -EINTR, -ECANCELED (see
+ * ib_odp_fault_and_lock()). The lock is not held on error.
+ */
+int ib_odp_snapshot_and_lock(struct ib_odp_region *region, u64 addr,
+			     u64 length)
+{
+	int ret;
+
+	if (!ib_odp_in_region(region, addr, length))
+		return -EINVAL;
+	ret = ib_odp_fill(region, addr & PAGE_MASK, PAGE_ALIGN(addr + length),
+			  IB_ODP_FAULT_SNAPSHOT, false);
+	if (ret)
+		return ret;
+	/* Pages invalidated since are simply not there: nothing to do. */
+	mutex_lock(&region->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ib_odp_snapshot_and_lock);
 
 /**
  * ib_odp_unlock() - let invalidations of the region proceed again
@@ -507,13 +588,36 @@ int ib_odp_prefetch(struct ib_odp_region *region, u64 addr, u64 length,
 }
 EXPORT_SYMBOL_GPL(ib_odp_prefetch);
 
+/*
+ * The mirror entry of @addr when the driver may write through it: a range
+ * locked for writing holds pages mapped writable. A write through a range
+ * locked for reading is a driver bug, and the page may be the zero page or
+ * one shared copy-on-write with another process: refused with a warning
+ * (none when fault injection made the lock, see ib_odp_inject.c).
+ */
+static void *ib_odp_writable_entry_locked(struct ib_odp_region *region,
+					  u64 addr)
+{
+	void *entry = xa_load(&region->pages, addr >> PAGE_SHIFT);
+
+	if (!entry)
+		return NULL;
+	if (ib_odp_entry_writable(entry))
+		return entry;
+	ib_odp_count(region, refused_writes, 1);
+	WARN_ON_ONCE(!region->read_lock_injected);
+	return NULL;
+}
+
 /**
  * ib_odp_page_locked() - the page that backs one address of a locked range
- * @region: a region locked by ib_odp_fault_and_lock()
+ * @region: a region locked by ib_odp_fault_and_lock() or
+ *	ib_odp_snapshot_and_lock()
  * @addr: an address inside the locked range
  *
  * Return: the page, valid until ib_odp_unlock(); NULL if @addr was not
- * part of the locked range.
+ * part of the locked range or, after ib_odp_snapshot_and_lock(), the CPU
+ * did not map it.
  */
 struct page *ib_odp_page_locked(struct ib_odp_region *region, u64 addr)
 {
@@ -526,16 +630,24 @@ struct page *ib_odp_page_locked(struct ib_odp_region *region, u64 addr)
 EXPORT_SYMBOL_GPL(ib_odp_page_locked);
 
 /**
- * ib_odp_mark_written_locked() - record that the device wrote a page
+ * ib_odp_mark_written_locked() - record that the device will write a page
  * @region: a region locked by ib_odp_fault_and_lock() for writing
  * @addr: an address inside the locked range
  *
- * The page is marked dirty when it leaves the mirror.
+ * The page is marked dirty when it leaves the mirror. Call it before
+ * writing the page from ib_odp_page_locked(), and write only on success.
+ *
+ * Return: 0; -EFAULT if @addr is not in the locked range or its page is
+ * not mapped writable (the range was locked for reading: a driver bug,
+ * which also warns).
  */
-void ib_odp_mark_written_locked(struct ib_odp_region *region, u64 addr)
+int ib_odp_mark_written_locked(struct ib_odp_region *region, u64 addr)
 {
 	lockdep_assert_held(&region->lock);
+	if (!ib_odp_writable_entry_locked(region, addr))
+		return -EFAULT;
 	xa_set_mark(&region->pages, addr >> PAGE_SHIFT, IB_ODP_MARK_WRITTEN);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(ib_odp_mark_written_locked);
 
@@ -548,9 +660,11 @@ EXPORT_SYMBOL_GPL(ib_odp_mark_written_locked);
  * @to_region: true to write the region from @buf, false to read it
  *
  * Handles any alignment: the range may start and end anywhere in a page.
+ * Nothing is written to a page that ib_odp_mark_written_locked() refuses.
  *
  * Return: 0, or -EFAULT if part of the range is not in the mirror (the
- * caller did not lock that range).
+ * caller did not lock that range) or, when writing, is not mapped
+ * writable (the caller locked it for reading).
  */
 int ib_odp_copy_locked(struct ib_odp_region *region, u64 addr, void *buf,
 		       u64 length, bool to_region)
@@ -565,13 +679,13 @@ int ib_odp_copy_locked(struct ib_odp_region *region, u64 addr, void *buf,
 
 		if (!page)
 			return -EFAULT;
+		if (to_region && ib_odp_mark_written_locked(region, addr))
+			return -EFAULT;
 		va = kmap_local_page(page);
-		if (to_region) {
+		if (to_region)
 			memcpy(va + offset, data, bytes);
-			ib_odp_mark_written_locked(region, addr);
-		} else {
+		else
 			memcpy(data, va + offset, bytes);
-		}
 		kunmap_local(va);
 		addr += bytes;
 		data += bytes;

@@ -46,6 +46,8 @@ struct ib_odp_region_ops {
  * @owner: the owner's object for @ops (an implicit region's, for its child)
  * @cancelled: set once by ib_odp_region_cancel(); fills read it without a
  *	lock at each chunk and retry
+ * @read_lock_injected: fault injection turned the write lock held now into
+ *	a read lock (a test of the write guard); under @lock
  */
 struct ib_odp_region {
 	struct mmu_interval_notifier notifier;
@@ -63,6 +65,7 @@ struct ib_odp_region {
 	const struct ib_odp_region_ops *ops;
 	void *owner;
 	bool cancelled;
+	bool read_lock_injected;
 };
 
 /**
@@ -157,6 +160,7 @@ enum ib_odp_inject_kind {
 	IB_ODP_INJECT_ALLOC,
 	IB_ODP_INJECT_FAULT,
 	IB_ODP_INJECT_BUSY,
+	IB_ODP_INJECT_READ_LOCK,
 	IB_ODP_INJECT_KINDS
 };
 

@@ -28,16 +28,17 @@ rc_loopback::rc_loopback(const std::string &device, int gid_index, std::uint64_t
 	reconnect();
 }
 
-void rc_loopback::reconnect()
+void rc_loopback::reconnect(connect_options options)
 {
-	const ibv_gid gid = ctx.gid(1, gid_index_);
+	options.gid_index = gid_index_;
+	const ibv_gid gid = ctx.gid(options.port, gid_index_);
 	req.reset();
 	resp.reset();
 	// Completions flushed from the old connection are not wanted.
 	while (req_cq.poll() || resp_cq.poll()) {
 	}
-	req.connect({resp.qpn(), gid, 0}, gid_index_);
-	resp.connect({req.qpn(), gid, 0}, gid_index_);
+	req.connect({resp.qpn(), gid, 0}, options);
+	resp.connect({req.qpn(), gid, 0}, options);
 }
 
 } // namespace ibodp

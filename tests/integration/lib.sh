@@ -45,6 +45,7 @@ wait_listen() {
 #   implicit-odp  implicit ODP (stock rxe never advertises it)
 #   prefetch      ibv_advise_mr (needs it in the verbs provider too: rxe's
 #                 has it from rdma-core 59, Debian 13 ships 56.1)
+#   flush         RDMA FLUSH to ODP memory over RC
 missing() {
 	local caps
 	caps=$("$BIN/perftest/ibodp_caps" --json -d "$CLIENT_DEV") ||
@@ -56,6 +57,8 @@ missing() {
 		      echo "unsupported: $CLIENT_DEV does not advertise implicit ODP" ;;
 	prefetch) grep -q '"prefetch": true' <<<"$caps" && return 1
 		  echo "unsupported: no prefetch on $CLIENT_DEV: ibv_advise_mr fails (its verbs provider or driver has no advise_mr)" ;;
+	flush) grep -Eq '"rc": "[^"]*\<flush\>' <<<"$caps" && return 1
+	       echo "unsupported: $CLIENT_DEV has no RDMA FLUSH on ODP memory (not in its RC ODP caps)" ;;
 	*) fail "missing: unknown feature '$1'" ;;
 	esac
 }

@@ -196,18 +196,28 @@ int rxe_odp_mr_copy(struct rxe_mr *mr, u64 iova, void *addr, int length,
 	return rxe_odp_for_each(mr, iova, length, rxe_odp_copy_piece, &copy);
 }
 
+/* The responder's answer to a failed ODP fault of an atomic's target. */
+static enum resp_states rxe_odp_atomic_fault_state(int err)
+{
+	return rxe_odp_err_transient(err) ? RESPST_ERR_RNR :
+	       RESPST_ERR_RKEY_VIOLATION;
+}
+
 /*
  * Lock the 8 aligned bytes at @iova for an atomic operation and map them.
  * On success the region is locked and *@kva must be passed to
- * rxe_odp_atomic_end(). Being aligned, the bytes never cross a span.
+ * rxe_odp_atomic_end(). Being aligned, the bytes never cross a span. A
+ * fault that may succeed later is answered with RNR NAK.
  */
 static enum resp_states rxe_odp_atomic_begin(struct rxe_mr *mr, u64 iova,
 					     struct ib_odp_region **regionp,
 					     u64 **kva)
 {
+	enum resp_states state = RESPST_ERR_RKEY_VIOLATION;
 	struct ib_odp_region *region;
 	u64 length = sizeof(u64);
 	struct page *page;
+	int err;
 	u64 va;
 
 	if (unlikely(mr->state != RXE_MR_STATE_VALID))
@@ -220,18 +230,24 @@ static enum resp_states rxe_odp_atomic_begin(struct rxe_mr *mr, u64 iova,
 
 	region = rxe_odp_region_get(mr, va, &length);
 	if (IS_ERR(region))
-		return RESPST_ERR_RKEY_VIOLATION;
-	if (ib_odp_fault_and_lock(region, va, sizeof(u64),
-				  IB_ODP_FAULT_WRITE)) {
-		rxe_odp_region_put(mr, region);
-		return RESPST_ERR_RKEY_VIOLATION;
+		return rxe_odp_atomic_fault_state(PTR_ERR(region));
+	err = ib_odp_fault_and_lock(region, va, sizeof(u64), IB_ODP_FAULT_WRITE);
+	if (err) {
+		state = rxe_odp_atomic_fault_state(err);
+		goto err_put;
 	}
-
+	if (ib_odp_mark_written_locked(region, va))
+		goto err_unlock;
 	page = ib_odp_page_locked(region, va);
-	ib_odp_mark_written_locked(region, va);
 	*kva = (u64 *)((u8 *)kmap_local_page(page) + offset_in_page(va));
 	*regionp = region;
 	return RESPST_NONE;
+
+err_unlock:
+	ib_odp_unlock(region);
+err_put:
+	rxe_odp_region_put(mr, region);
+	return state;
 }
 
 static void rxe_odp_atomic_end(struct rxe_mr *mr, struct ib_odp_region *region,
@@ -274,12 +290,15 @@ enum resp_states rxe_odp_do_atomic_write(struct rxe_mr *mr, u64 iova, u64 value)
 
 /*
  * Bytes of a FLUSH locked at a time: a FLUSH may name a whole multi-GiB
- * MR, and neither its faults nor the region lock may cover all of it at
- * once (a range larger than memory could never be resident as a whole).
+ * MR, and the region lock must not cover all of it at once.
  */
 #define RXE_ODP_FLUSH_STEP	SZ_2M
 
-/* Write back the CPU caches over one piece, a step at a time. */
+/*
+ * Write back the CPU caches over one piece, a step at a time. Only pages
+ * the CPU maps can have data in its caches: the rest (swapped out, never
+ * touched) are neither faulted in nor written back.
+ */
 static int rxe_odp_flush_piece(struct ib_odp_region *region, u64 va,
 			       u64 offset, u64 length, void *arg)
 {
@@ -289,15 +308,18 @@ static int rxe_odp_flush_piece(struct ib_odp_region *region, u64 va,
 		u64 end = va + step;
 		int err;
 
-		/* Flushing reads the pages; they need not be writable. */
-		err = ib_odp_fault_and_lock(region, va, step, 0);
+		err = ib_odp_snapshot_and_lock(region, va, step);
 		if (err)
 			return err;
 		for (; va < end; va = (va & PAGE_MASK) + PAGE_SIZE) {
 			unsigned int bytes = min_t(u64, end - va,
 						   PAGE_SIZE - offset_in_page(va));
-			u8 *kva = kmap_local_page(ib_odp_page_locked(region, va));
+			struct page *page = ib_odp_page_locked(region, va);
+			u8 *kva;
 
+			if (!page)
+				continue;
+			kva = kmap_local_page(page);
 			arch_wb_cache_pmem(kva + offset_in_page(va), bytes);
 			kunmap_local(kva);
 		}

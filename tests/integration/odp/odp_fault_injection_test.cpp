@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB
 // The error paths of our layer, made to fail on purpose through its
 // fault-injection module parameters (ours only; stock has none): a failed
-// allocation, a failed fault, faults interrupted as if by an invalidation
-// a fault interrupted until it times out, and an MR deregistered while
-// its asynchronous prefetch is inside a fill. Each must fail cleanly (an
-// errno or an error completion), be counted, leave no region behind and
-// let the next operation work.
+// allocation, a failed fault, faults interrupted as if by an invalidation,
+// a fault interrupted until it times out, faults that time out for a while
+// (RNR NAK, or a read the requester asks for again), a write through a
+// range locked for reading, and an MR deregistered while its asynchronous
+// prefetch is inside a fill. Each must fail cleanly (an errno or an error
+// completion) or, if the condition passes, succeed with the data intact;
+// be counted, leave no region behind and let the next operation work.
 
 #include "fixture.hpp"
 
@@ -13,9 +15,12 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -84,6 +89,9 @@ struct pinned_to_odp {
 	{
 		return pattern_mismatch(dst.data() + 300, message, seed) == message;
 	}
+	// With fault injection @p param set to 1, a write (pattern @p seed)
+	// fails with IBV_WC_REM_ACCESS_ERR and ib_odp counts it in @p counted.
+	void expect_write_fails(const char *param, const char *counted, unsigned seed);
 	// After a write whose fault failed: nothing was written, and once the
 	// QP is reconnected the next write (pattern @p seed) lands.
 	void expect_untouched_then_recovers(unsigned seed)
@@ -100,6 +108,17 @@ struct pinned_to_odp {
 long long counter(const char *name)
 {
 	return odp_counters(test_env::get().dev).value().at(name);
+}
+
+void pinned_to_odp::expect_write_fails(const char *param, const char *counted, unsigned seed)
+{
+	const long long before = counter(counted);
+	{
+		const module_parameter fail(param, 1);
+		const completion wc = write(seed);
+		EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc.status_name();
+	}
+	EXPECT_GT(counter(counted), before) << counted;
 }
 
 TEST(OdpFaultInjection, FailedAllocationRefusesTheRegistration)
@@ -131,13 +150,7 @@ TEST(OdpFaultInjection, FailedFaultGivesAnErrorCompletionAndRecovers)
 {
 	REQUIRE_OURS();
 	pinned_to_odp t;
-	const long long errors = counter("fault_errors");
-	{
-		const module_parameter fail("inject_fault_every", 1);
-		const completion wc = t.write(2);
-		EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc.status_name();
-	}
-	EXPECT_GT(counter("fault_errors"), errors);
+	t.expect_write_fails("inject_fault_every", "fault_errors", 2);
 	t.expect_untouched_then_recovers(3);
 }
 
@@ -162,22 +175,211 @@ TEST(OdpFaultInjection, InterruptedFaultsAreRetried)
 	EXPECT_EQ(counter("fault_timeouts") - timeouts, 0);
 }
 
+// A write lock taken for reading, as by a driver that forgot to ask for
+// write access (inject_read_lock_every): the write must be refused, not
+// land in the page the read fault mapped. Never-written anonymous memory
+// is mapped to the zero page, which every process reads as zeros.
+void expect_zero_page_intact()
+{
+	const auto fresh = mapping::anonymous(page_size);
+	EXPECT_EQ(value_mismatch(fresh.data(), page_size, std::byte{0}), page_size)
+	        << "the zero page was written";
+}
+
+TEST(OdpFaultInjection, WriteThroughAReadLockIsRefused)
+{
+	REQUIRE_OURS();
+	pinned_to_odp t;
+	t.expect_write_fails("inject_read_lock_every", "refused_writes", 7);
+	expect_zero_page_intact();
+	t.expect_untouched_then_recovers(8);
+}
+
+TEST(OdpFaultInjection, AtomicThroughAReadLockIsRefused)
+{
+	REQUIRE_OURS();
+	rc_pair qp;
+	constexpr int atomic_rw = rw | IBV_ACCESS_REMOTE_ATOMIC;
+	auto target = mapping::anonymous(page_size);
+	const memory_region target_mr(qp.pd, target.data(), page_size, atomic_rw, mr_kind::odp);
+	auto result = mapping::anonymous(page_size);
+	const memory_region result_mr(qp.pd, result.data(), page_size, rw, mr_kind::pinned);
+	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + 64);
+	auto *old = reinterpret_cast<std::uint64_t *>(result.data());
+	const long long refused = counter("refused_writes");
+	{
+		const module_parameter read_lock("inject_read_lock_every", 1);
+		const completion wc = qp.fetch_add(result_mr, old, target_mr, word, 5);
+		EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc.status_name();
+	}
+	EXPECT_EQ(counter("refused_writes") - refused, 1);
+	expect_zero_page_intact();
+	EXPECT_EQ(value_mismatch(target.data(), page_size, std::byte{0}), page_size);
+	qp.reconnect();
+	const completion wc = qp.fetch_add(result_mr, old, target_mr, word, 5);
+	ASSERT_TRUE(wc.ok()) << wc.status_name();
+	EXPECT_EQ(*old, 0U);
+	EXPECT_EQ(*word, 5U);
+}
+
+// Every ODP fault times out on invalidations injected at each try (10 ms
+// each) until @p failures more faults have timed out, then the injection
+// stops: a condition that passes, as a memory cgroup at its limit or heavy
+// churn gives. For the scope of one operation.
+class faults_fail_for_a_while
+{
+public:
+	explicit faults_fail_for_a_while(long long failures)
+	    : stopper_([this, target = counter("fault_timeouts") +
+	                               failures](const std::stop_token &stop) {
+		      // Also ends when the operation has (it failed at once).
+		      while (!stop.stop_requested() && counter("fault_timeouts") < target)
+			      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+		      busy_.reset();
+	      })
+	{
+	}
+
+private:
+	module_parameter timeout_{"fault_timeout_ms", 10};
+	std::optional<module_parameter> busy_{std::in_place, "inject_busy_every", 1U};
+	std::jthread stopper_; // last: it ends the injection and is joined first
+};
+
+// An rxe counter of port 1 of the test device (sysfs hw_counters).
+long long port_counter(const std::string &name)
+{
+	std::ifstream f("/sys/class/infiniband/" + test_env::get().dev + "/ports/1/hw_counters/" +
+	                name);
+	long long value = 0;
+	if (!(f >> value))
+		throw error("read hw_counters/" + name, EIO);
+	return value;
+}
+
+// A fault that cannot finish now is answered with an RNR NAK, as ODP
+// hardware does, and the requester (rnr_retry 7: for ever) sends the
+// packet again until it lands; before, the QPs failed with
+// IBV_WC_REM_ACCESS_ERR. The timed-out faults are counted, and the QP is
+// still connected.
+TEST(OdpFaultInjection, TransientFaultsOfAWriteAreAnsweredWithRnrNak)
+{
+	REQUIRE_OURS();
+	pinned_to_odp t;
+	const long long naks = port_counter("send_rnr_err");
+	completion wc;
+	{
+		const faults_fail_for_a_while busy(3);
+		wc = t.write(31);
+	}
+	ASSERT_TRUE(wc.ok()) << wc.status_name();
+	EXPECT_TRUE(t.landed(31));
+	EXPECT_GE(port_counter("send_rnr_err") - naks, 3);
+	EXPECT_EQ(t.qp.req.state(), IBV_QPS_RTS);
+}
+
+void send_through_transient_faults(bool with_srq)
+{
+	rc_pair qp(0, with_srq);
+	auto src = mapping::anonymous(4 * page_size);
+	const memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::pinned);
+	auto dst = mapping::anonymous(4 * page_size);
+	const memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::odp);
+	fill_pattern(src.data() + 100, message, 32);
+	const long long naks = port_counter("send_rnr_err");
+	completion wc;
+	{
+		const faults_fail_for_a_while busy(3);
+		wc = qp.send(src_mr, src.data() + 100, message, dst_mr, dst.data() + 300);
+	}
+	ASSERT_TRUE(wc.ok()) << wc.status_name();
+	EXPECT_EQ(wc.byte_len, message);
+	EXPECT_EQ(pattern_mismatch(dst.data() + 300, message, 32), message);
+	EXPECT_GE(port_counter("send_rnr_err") - naks, 3);
+}
+
+TEST(OdpFaultInjection, TransientFaultsOfASendAreAnsweredWithRnrNak)
+{
+	REQUIRE_OURS();
+	send_through_transient_faults(false);
+}
+
+// The receive WQE a first packet took from the SRQ is kept for the packet
+// sent again after the RNR NAK, not lost.
+TEST(OdpFaultInjection, TransientFaultsOfAnSrqSendAreAnsweredWithRnrNak)
+{
+	REQUIRE_OURS();
+	send_through_transient_faults(true);
+}
+
+TEST(OdpFaultInjection, TransientFaultsOfAnAtomicAreAnsweredWithRnrNak)
+{
+	REQUIRE_OURS();
+	rc_pair qp;
+	auto target = mapping::anonymous(page_size);
+	const memory_region target_mr(qp.pd, target.data(), page_size,
+	                              rw | IBV_ACCESS_REMOTE_ATOMIC, mr_kind::odp);
+	auto result = mapping::anonymous(page_size);
+	const memory_region result_mr(qp.pd, result.data(), page_size, rw, mr_kind::pinned);
+	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + 64);
+	auto *old = reinterpret_cast<std::uint64_t *>(result.data());
+	*word = 40;
+	completion wc;
+	{
+		const faults_fail_for_a_while busy(3);
+		wc = qp.fetch_add(result_mr, old, target_mr, word, 2);
+	}
+	ASSERT_TRUE(wc.ok()) << wc.status_name();
+	EXPECT_EQ(*old, 40U);
+	EXPECT_EQ(*word, 42U) << "the atomic ran other than once";
+}
+
+// A read response cannot be RNR NAKed: the responder does not send it and
+// the requester's retransmission (retry_cnt 7, ~67 ms each) asks again.
+TEST(OdpFaultInjection, TransientFaultsOfAReadAreRetriedByTheRequester)
+{
+	REQUIRE_OURS();
+	rc_pair qp;
+	auto src = mapping::anonymous(4 * page_size);
+	const memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::odp);
+	auto dst = mapping::anonymous(4 * page_size);
+	const memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::pinned);
+	fill_pattern(src.data() + 300, message, 33);
+	completion wc;
+	{
+		const faults_fail_for_a_while busy(1);
+		wc = qp.read(dst_mr, dst.data() + 100, message, src_mr, src.data() + 300);
+	}
+	ASSERT_TRUE(wc.ok()) << wc.status_name();
+	EXPECT_EQ(pattern_mismatch(dst.data() + 100, message, 33), message);
+}
+
 // A fault that collides with invalidations on every try gives up after
-// fault_timeout_ms without progress (and 8 collisions): an error
-// completion, counted as a timeout, and the next fault works again.
+// fault_timeout_ms without progress (and 8 collisions), counted as a
+// timeout, and is answered with an RNR NAK. Without RNR retries the
+// requester gives up at once: IBV_WC_RNR_RETRY_EXC_ERR. (The responder may
+// still take a retransmission of the packet that was on its way, so the
+// data may land: nothing is asserted of it.) Reconnected, the next write
+// lands.
 TEST(OdpFaultInjection, FaultWithoutProgressTimesOut)
 {
 	REQUIRE_OURS();
 	pinned_to_odp t;
+	t.qp.reconnect({.rnr_retry = 0});
 	const long long timeouts = counter("fault_timeouts");
+	const long long naks = port_counter("send_rnr_err");
 	{
 		const module_parameter timeout("fault_timeout_ms", 50);
 		const module_parameter interrupt("inject_busy_every", 1);
 		const completion wc = t.write(4);
-		EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc.status_name();
+		EXPECT_EQ(wc.status, IBV_WC_RNR_RETRY_EXC_ERR) << wc.status_name();
 	}
-	EXPECT_EQ(counter("fault_timeouts") - timeouts, 1);
-	t.expect_untouched_then_recovers(5);
+	EXPECT_GE(counter("fault_timeouts") - timeouts, 1);
+	EXPECT_GE(port_counter("send_rnr_err") - naks, 1);
+	t.qp.reconnect();
+	const completion wc = t.write(5);
+	ASSERT_TRUE(wc.ok()) << wc.status_name();
+	EXPECT_TRUE(t.landed(5));
 }
 
 // An MR deregistered while its asynchronous prefetch is inside a fill that

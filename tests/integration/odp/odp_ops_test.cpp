@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -236,7 +239,7 @@ TEST(OdpOps, FlushFaultsEveryIteration)
 {
 	rc_pair qp(IBV_QP_EX_WITH_FLUSH | IBV_QP_EX_WITH_RDMA_WRITE);
 	ASSERT_NE(qp.req.ex(), nullptr);
-	const int access = rw | IBV_ACCESS_FLUSH_GLOBAL;
+	const int access = rw | IBV_ACCESS_FLUSH_GLOBAL | IBV_ACCESS_FLUSH_PERSISTENT;
 	const registered_buffer src(qp.pd, 4 * page_size, access, mr_kind::odp);
 	const registered_buffer dst(qp.pd, 4 * page_size, access, mr_kind::odp);
 	for (int i = 0; i < iterations; ++i) {
@@ -245,8 +248,11 @@ TEST(OdpOps, FlushFaultsEveryIteration)
 		advise(src.data(), src.size(), MADV_DONTNEED);
 		const iteration_faults faults({src.data(), dst.data()});
 		// The data is in the CPU page; the mirror dropped it: the flush
-		// faults and must leave the bytes as they are.
-		ASSERT_EQ(qp.req.post_flush(dst.remote(dst_offset), message, IBV_FLUSH_GLOBAL,
+		// to persistence maps the page again (ours from the CPU page
+		// table, stock by a fault), writes its cache lines back and must
+		// leave the bytes as they are. (A flush for global visibility
+		// is a barrier only and touches no page.)
+		ASSERT_EQ(qp.req.post_flush(dst.remote(dst_offset), message, IBV_FLUSH_PERSISTENT,
 		                            IBV_FLUSH_RANGE, 20 + i),
 		          0);
 		const completion wc = wait_one(qp.req_cq);
@@ -259,6 +265,34 @@ TEST(OdpOps, FlushFaultsEveryIteration)
 		// The read faults both buffers in again (whatever the flush did).
 		faults.expect_each_faulted(i);
 	}
+}
+
+// Pages of [addr, addr + length) that the process has mapped (mincore).
+std::size_t resident_pages(const std::byte *addr, std::size_t length)
+{
+	std::vector<unsigned char> vec(length / page_size);
+	if (mincore(const_cast<std::byte *>(addr), length, vec.data()) != 0)
+		throw error("mincore", errno);
+	return static_cast<std::size_t>(
+	        std::count_if(vec.begin(), vec.end(), [](unsigned char v) { return v & 1; }));
+}
+
+// A FLUSH to persistence writes back what the CPU caches can hold: pages
+// the CPU maps. Memory never touched (or swapped out) has nothing there,
+// and a FLUSH over a whole large MR must not fault all of it in.
+TEST(OdpOps, FlushOfUntouchedMemoryMapsNothing)
+{
+	rc_pair qp(IBV_QP_EX_WITH_FLUSH | IBV_QP_EX_WITH_RDMA_WRITE);
+	ASSERT_NE(qp.req.ex(), nullptr);
+	const registered_buffer dst(qp.pd, 64 * page_size, rw | IBV_ACCESS_FLUSH_PERSISTENT,
+	                            mr_kind::odp);
+	ASSERT_EQ(resident_pages(dst.data(), dst.size()), 0U);
+	ASSERT_EQ(qp.req.post_flush(dst.remote(0), dst.size(), IBV_FLUSH_PERSISTENT,
+	                            IBV_FLUSH_RANGE, 1),
+	          0);
+	const completion wc = wait_one(qp.req_cq);
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_EQ(resident_pages(dst.data(), dst.size()), 0U) << "the flush mapped pages in";
 }
 
 // UD: two QPs on one device, the receive buffer is ODP and starts close to
