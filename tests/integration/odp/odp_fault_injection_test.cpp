@@ -354,6 +354,27 @@ TEST(OdpFaultInjection, TransientFaultsOfAReadAreRetriedByTheRequester)
 	EXPECT_EQ(pattern_mismatch(dst.data() + 100, message, 33), message);
 }
 
+// The requester's own source: a WRITE packet whose ODP source page cannot
+// be faulted now is built again later, as a stalled hardware requester
+// would; before, the WQE failed with IBV_WC_LOC_QP_OP_ERR.
+TEST(OdpFaultInjection, TransientFaultsOfAWriteSourceAreRetried)
+{
+	REQUIRE_OURS();
+	rc_pair qp;
+	auto src = mapping::anonymous(4 * page_size);
+	const memory_region src_mr(qp.pd, src.data(), src.size(), rw, mr_kind::odp);
+	auto dst = mapping::anonymous(4 * page_size);
+	const memory_region dst_mr(qp.pd, dst.data(), dst.size(), rw, mr_kind::pinned);
+	fill_pattern(src.data() + 100, message, 36);
+	completion wc;
+	{
+		const faults_fail_for_a_while busy(3);
+		wc = qp.write(src_mr, src.data() + 100, message, dst_mr, dst.data() + 300);
+	}
+	ASSERT_TRUE(wc.ok()) << wc.status_name();
+	EXPECT_EQ(pattern_mismatch(dst.data() + 300, message, 36), message);
+}
+
 // A fault that collides with invalidations on every try gives up after
 // fault_timeout_ms without progress (and 8 collisions), counted as a
 // timeout, and is answered with an RNR NAK. Without RNR retries the
