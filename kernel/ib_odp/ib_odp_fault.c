@@ -216,7 +216,8 @@ static int ib_odp_fill_stopped(struct ib_odp_region *region)
  * all of them when it succeeded, and how far it got when an invalidation
  * stopped it. A write fault on a copy-on-write, zero or KSM page replaces
  * the page and so invalidates the range itself: such a chunk collides
- * with its own faults, and each attempt gets further.
+ * with its own faults (once per page table hmm_range_fault() faults in),
+ * and each attempt gets further.
  */
 static unsigned long ib_odp_pages_walked(const struct hmm_range *range)
 {
@@ -282,8 +283,8 @@ static int ib_odp_fault_once(struct ib_odp_region *region,
  * has passed and it collided IB_ODP_FAULT_MIN_COLLISIONS times without
  * progress. Progress is an attempt that got further into the range than
  * any before it: it restarts the count and the deadline, so a chunk that
- * invalidates itself page by page (ib_odp_pages_walked()) never times out
- * however slow each fault is.
+ * invalidates itself as it is faulted in (ib_odp_pages_walked()) never
+ * times out however slow each fault is.
  */
 static int ib_odp_fault_range(struct ib_odp_region *region,
 			      unsigned long start, unsigned long end,
@@ -549,6 +550,7 @@ EXPORT_SYMBOL_GPL(ib_odp_snapshot_and_lock);
  */
 void ib_odp_unlock(struct ib_odp_region *region)
 {
+	region->read_lock_injected = false;
 	mutex_unlock(&region->lock);
 }
 EXPORT_SYMBOL_GPL(ib_odp_unlock);

@@ -47,7 +47,8 @@ struct ib_odp_region_ops {
  * @cancelled: set once by ib_odp_region_cancel(); fills read it without a
  *	lock at each chunk and retry
  * @read_lock_injected: fault injection turned the write lock held now into
- *	a read lock (a test of the write guard); under @lock
+ *	a read lock (a test of the write guard); under @lock, cleared by
+ *	ib_odp_unlock()
  */
 struct ib_odp_region {
 	struct mmu_interval_notifier notifier;
