@@ -57,6 +57,32 @@ static unsigned long ib_odp_fault_deadline(void)
 	return jiffies + msecs_to_jiffies(max(READ_ONCE(fault_timeout_ms), 1U));
 }
 
+/*
+ * How far a retry loop has got: the attempts at one chunk (pages walked)
+ * and the chunks of a fill (addresses mirrored) both give up when they
+ * have not got further for IB_ODP_FAULT_MIN_COLLISIONS tries and the
+ * guard's time.
+ */
+struct ib_odp_progress {
+	unsigned long furthest;
+	unsigned int stalls;
+	unsigned long deadline;
+};
+
+/* Record a try that got to @reached; true when it is time to give up. */
+static bool ib_odp_progress_stalled(struct ib_odp_progress *progress,
+				    unsigned long reached)
+{
+	if (reached > progress->furthest) {
+		progress->furthest = reached;
+		progress->stalls = 0;
+		progress->deadline = ib_odp_fault_deadline();
+		return false;
+	}
+	return ++progress->stalls >= IB_ODP_FAULT_MIN_COLLISIONS &&
+	       time_after(jiffies, progress->deadline);
+}
+
 static unsigned long ib_odp_hmm_pfn(unsigned long hmm_pfn)
 {
 	return hmm_pfn & ~HMM_PFN_FLAGS;
@@ -299,8 +325,8 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		.end = end,
 		.hmm_pfns = pfns,
 	};
-	unsigned long added = 0, furthest = 0, walked;
-	unsigned int collided = 0;
+	struct ib_odp_progress progress = { .deadline = deadline };
+	unsigned long added = 0;
 	int ret;
 
 	if (!(flags & IB_ODP_FAULT_SNAPSHOT))
@@ -316,15 +342,9 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		if (ret != -EBUSY)
 			break;
 		ib_odp_count(region, collisions, 1);
-		walked = ib_odp_pages_walked(&range);
-		if (walked > furthest) {
-			furthest = walked;
-			collided = 0;
-			deadline = ib_odp_fault_deadline();
-		} else if (++collided >= IB_ODP_FAULT_MIN_COLLISIONS &&
-			   time_after(jiffies, deadline)) {
+		if (ib_odp_progress_stalled(&progress,
+					    ib_odp_pages_walked(&range)))
 			break;
-		}
 		ret = ib_odp_fill_stopped(region);
 		if (ret)
 			break;
@@ -389,10 +409,11 @@ static int ib_odp_fault_chunk(struct ib_odp_region *region,
 static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		       unsigned long end, unsigned int flags, bool lock_at_end)
 {
-	unsigned long deadline = ib_odp_fault_deadline();
+	struct ib_odp_progress progress = {
+		.furthest = start,
+		.deadline = ib_odp_fault_deadline(),
+	};
 	bool write = flags & IB_ODP_FAULT_WRITE;
-	unsigned long reached = start;
-	unsigned int refills = 0;
 	unsigned long *pfns = NULL;
 	unsigned long missing, chunk_end;
 	struct ib_odp_charge charge;
@@ -426,7 +447,7 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		 */
 		ib_odp_charge_begin(&charge, region->notifier.mm);
 		ret = ib_odp_fault_chunk(region, missing, end, flags, pfns,
-					 deadline);
+					 progress.deadline);
 		ib_odp_charge_end(&charge);
 		if (ret)
 			break;
@@ -436,12 +457,7 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 			if (start == end)
 				break;
 		}
-		if (chunk_end > reached) {
-			reached = chunk_end;
-			refills = 0;
-			deadline = ib_odp_fault_deadline();
-		} else if (++refills >= IB_ODP_FAULT_MIN_COLLISIONS &&
-			   time_after(jiffies, deadline)) {
+		if (ib_odp_progress_stalled(&progress, chunk_end)) {
 			/* Earlier chunks keep leaving the mirror. */
 			ret = -EBUSY;
 			break;
