@@ -380,6 +380,10 @@ public:
 	/// Moves the QP back to RESET (for example out of ERR), dropping its
 	/// outstanding work, so that connect() can be called again.
 	void reset();
+	/// Moves the QP to ERR: the work it still holds (posted sends and
+	/// receives, and for an SRQ the receive it took for a message not
+	/// completed) completes with IBV_WC_WR_FLUSH_ERR.
+	void to_error();
 	/// The QP state as the device reports it.
 	[[nodiscard]] ibv_qp_state state() const;
 

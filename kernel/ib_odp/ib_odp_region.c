@@ -32,24 +32,37 @@
 /*
  * Drop the mirrored pages in [first, last] (page numbers); pages the driver
  * wrote become dirty so that the data reaches swap or the file. Dirtying
- * happens before the entries are erased and outside the xarray lock, as
- * it may take the page cache's own xarray lock.
+ * happens before the entries are erased, once per folio, and outside RCU
+ * and the xarray lock: a file system's ->dirty_folio may sleep (iomap
+ * allocates its per-folio state) and takes the page cache's own xarray
+ * lock. region->lock keeps the mirror as it is meanwhile.
  */
 unsigned long ib_odp_drop_pages_locked(struct ib_odp_region *region,
 				       unsigned long first, unsigned long last)
 {
 	XA_STATE(xas, &region->pages, first);
+	struct folio *dirtied = NULL;
 	unsigned long dropped = 0;
 	void *entry;
 
 	lockdep_assert_held(&region->lock);
 	rcu_read_lock();
 	xas_for_each(&xas, entry, last) {
+		struct folio *folio;
+
 		if (xas_retry(&xas, entry))
 			continue;
 		dropped++;
-		if (xas_get_mark(&xas, IB_ODP_MARK_WRITTEN))
-			set_page_dirty(pfn_to_page(ib_odp_entry_pfn(entry)));
+		if (!xas_get_mark(&xas, IB_ODP_MARK_WRITTEN))
+			continue;
+		folio = page_folio(pfn_to_page(ib_odp_entry_pfn(entry)));
+		if (folio == dirtied)
+			continue;
+		dirtied = folio;
+		xas_pause(&xas);
+		rcu_read_unlock();
+		folio_mark_dirty(folio);
+		rcu_read_lock();
 	}
 	rcu_read_unlock();
 

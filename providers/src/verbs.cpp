@@ -426,6 +426,14 @@ void queue_pair::reset()
 		throw error("ibv_modify_qp", rc, "to RESET");
 }
 
+void queue_pair::to_error()
+{
+	ibv_qp_attr attr{};
+	attr.qp_state = IBV_QPS_ERR;
+	if (int rc = ibv_modify_qp(qp_.get(), &attr, IBV_QP_STATE))
+		throw error("ibv_modify_qp", rc, "to ERR");
+}
+
 int queue_pair::post_send(ibv_send_wr &wr) noexcept
 {
 	ibv_send_wr *bad = nullptr;

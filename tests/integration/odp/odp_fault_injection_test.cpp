@@ -3,11 +3,11 @@
 // fault-injection module parameters (ours only; stock has none): a failed
 // allocation, a failed fault, faults interrupted as if by an invalidation,
 // a fault interrupted until it times out, faults that time out for a while
-// (RNR NAK, or a read the requester asks for again), a write through a
-// range locked for reading, and an MR deregistered while its asynchronous
-// prefetch is inside a fill. Each must fail cleanly (an errno or an error
-// completion) or, if the condition passes, succeed with the data intact;
-// be counted, leave no region behind and let the next operation work.
+// (RNR NAK, or a response not sent or dropped that the requester asks for
+// again), a write through a range locked for reading, and an MR
+// deregistered while its asynchronous prefetch is inside a fill. Each must fail cleanly (an errno
+// or an error completion) or, if the condition passes, succeed with the data intact; be counted,
+// leave no region behind and let the next operation work.
 
 #include "fixture.hpp"
 
@@ -327,17 +327,19 @@ TEST(OdpFaultInjection, TransientFaultsOfAnSrqSendAreAnsweredWithRnrNak)
 	send_through_transient_faults(true);
 }
 
-TEST(OdpFaultInjection, TransientFaultsOfAnAtomicAreAnsweredWithRnrNak)
+// A FETCH_ADD of 2 to 40 while faults time out for a while, with the
+// target (responder) and the result (requester's sink) registered as
+// @p target_kind and @p result_kind: it completes, and it ran once.
+void fetch_add_through_transient_faults(mr_kind target_kind, mr_kind result_kind)
 {
-	REQUIRE_OURS();
 	rc_pair qp;
 	auto target = mapping::anonymous(page_size);
 	const memory_region target_mr(qp.pd, target.data(), page_size,
-	                              rw | IBV_ACCESS_REMOTE_ATOMIC, mr_kind::odp);
+	                              rw | IBV_ACCESS_REMOTE_ATOMIC, target_kind);
 	auto result = mapping::anonymous(page_size);
-	const memory_region result_mr(qp.pd, result.data(), page_size, rw, mr_kind::pinned);
+	const memory_region result_mr(qp.pd, result.data(), page_size, rw, result_kind);
 	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + 64);
-	auto *old = reinterpret_cast<std::uint64_t *>(result.data());
+	auto *old = reinterpret_cast<std::uint64_t *>(result.data() + 8);
 	*word = 40;
 	completion wc;
 	{
@@ -347,6 +349,34 @@ TEST(OdpFaultInjection, TransientFaultsOfAnAtomicAreAnsweredWithRnrNak)
 	ASSERT_TRUE(wc.ok()) << wc.status_name();
 	EXPECT_EQ(*old, 40U);
 	EXPECT_EQ(*word, 42U) << "the atomic ran other than once";
+}
+
+TEST(OdpFaultInjection, TransientFaultsOfAnAtomicAreAnsweredWithRnrNak)
+{
+	REQUIRE_OURS();
+	fetch_add_through_transient_faults(mr_kind::odp, mr_kind::pinned);
+}
+
+// An ATOMIC WRITE sent again after an RNR NAK goes where the first went
+// (patch 0010: rxe sent a retried ATOMIC WRITE or FLUSH to address 0).
+TEST(OdpFaultInjection, TransientFaultsOfAnAtomicWriteAreAnsweredWithRnrNak)
+{
+	REQUIRE_OURS();
+	rc_pair qp(IBV_QP_EX_WITH_ATOMIC_WRITE);
+	ASSERT_NE(qp.req.ex(), nullptr);
+	const registered_buffer target(qp.pd, page_size, rw, mr_kind::odp);
+	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + 64);
+	const long long naks = port_counter("send_rnr_err");
+	completion wc;
+	{
+		const faults_fail_for_a_while busy(3);
+		ASSERT_EQ(qp.req.post_atomic_write(target.mr().remote(word), 0x5eed0000cafeULL, 1),
+		          0);
+		wc = wait_one(qp.req_cq);
+	}
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_EQ(*word, 0x5eed0000cafeULL);
+	EXPECT_GE(port_counter("send_rnr_err") - naks, 3);
 }
 
 // A read response cannot be RNR NAKed: the responder does not send it and
@@ -378,6 +408,80 @@ TEST(OdpFaultInjection, TransientFaultsOfAWriteSourceAreRetried)
 	}
 	ASSERT_TRUE(wc.ok()) << wc.status_name();
 	EXPECT_TRUE(t.landed(36));
+}
+
+// The requester's own sink: a read response whose ODP destination page
+// cannot be faulted now is dropped as if lost, and the retransmission
+// asks again for the rest; before, the WQE failed with
+// IBV_WC_LOC_PROT_ERR.
+TEST(OdpFaultInjection, TransientFaultsOfAReadSinkAreRetried)
+{
+	REQUIRE_OURS();
+	buffer_pair t;
+	completion wc;
+	{
+		const faults_fail_for_a_while busy(3);
+		wc = t.read(37);
+	}
+	ASSERT_TRUE(wc.ok()) << wc.status_name();
+	EXPECT_TRUE(t.landed(37));
+}
+
+// The same for an atomic's result: the retransmitted atomic is a duplicate
+// that the responder answers from the result it kept, so the target is
+// changed once.
+TEST(OdpFaultInjection, TransientFaultsOfAnAtomicResultAreRetried)
+{
+	REQUIRE_OURS();
+	fetch_add_through_transient_faults(mr_kind::pinned, mr_kind::odp);
+}
+
+// A FLUSH to persistence whose pages cannot be locked now is answered with
+// an RNR NAK like a write, and sent again to where the first went (patch
+// 0010); before, the QPs failed with IBV_WC_REM_ACCESS_ERR.
+TEST(OdpFaultInjection, TransientFaultsOfAFlushAreAnsweredWithRnrNak)
+{
+	REQUIRE_OURS();
+	rc_pair qp(IBV_QP_EX_WITH_FLUSH);
+	ASSERT_NE(qp.req.ex(), nullptr);
+	const registered_buffer dst(qp.pd, 16 * page_size, rw | IBV_ACCESS_FLUSH_PERSISTENT,
+	                            mr_kind::odp);
+	fill_pattern(dst.data(), dst.size(), 38); // resident: the FLUSH has work
+	const long long naks = port_counter("send_rnr_err");
+	completion wc;
+	{
+		const faults_fail_for_a_while busy(3);
+		ASSERT_EQ(qp.req.post_flush(dst.remote(0), dst.size(), IBV_FLUSH_PERSISTENT,
+		                            IBV_FLUSH_RANGE, 1),
+		          0);
+		wc = wait_one(qp.req_cq);
+	}
+	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
+	EXPECT_GE(port_counter("send_rnr_err") - naks, 3);
+	EXPECT_EQ(pattern_mismatch(dst.data(), dst.size(), 38), dst.size());
+	EXPECT_EQ(qp.req.state(), IBV_QPS_RTS);
+}
+
+// A first SEND packet answered with RNR NAK keeps the receive it took from
+// the SRQ for the packet's return. If the requester gives up instead
+// (rnr_retry 0), that receive belongs to no message: when the responder's
+// QP goes to error it completes with IBV_WC_WR_FLUSH_ERR, as the QP's
+// other work does, instead of being lost.
+TEST(OdpFaultInjection, AnSrqReceiveHeldForAnRnrNakedSendIsFlushed)
+{
+	REQUIRE_OURS();
+	buffer_pair t(mr_kind::pinned, mr_kind::odp, true);
+	t.qp.reconnect({.rnr_retry = 0});
+	const module_parameter timeout("fault_timeout_ms", 50);
+	const module_parameter interrupt("inject_busy_every", 1);
+	ASSERT_EQ(t.qp.srq->post_recv(t.dst_mr.sge(t.dst.data() + 300, message), 41), 0);
+	ASSERT_EQ(t.qp.req.post_send(t.src_mr.sge(t.src.data() + 100, message), 42), 0);
+	const completion sent = wait_one(t.qp.req_cq);
+	EXPECT_EQ(sent.status, IBV_WC_RNR_RETRY_EXC_ERR) << sent.status_name();
+	t.qp.resp.to_error();
+	const completion received = wait_one(t.qp.resp_cq);
+	EXPECT_EQ(received.status, IBV_WC_WR_FLUSH_ERR) << received.status_name();
+	EXPECT_EQ(received.wr_id, 41U);
 }
 
 // A fault that collides with invalidations on every try gives up after
