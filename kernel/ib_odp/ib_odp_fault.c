@@ -170,7 +170,10 @@ static unsigned long ib_odp_store_huge(struct ib_odp_region *region,
 		   ((range->end - range->start) >> PAGE_SHIFT) - i);
 }
 
-/* Copy the valid pfns of @range into the mirror. */
+/*
+ * Copy the valid pfns of @range into the mirror; -EFAULT for a page of a
+ * hugetlb region that no huge page maps.
+ */
 static int ib_odp_store_locked(struct ib_odp_region *region,
 			       struct hmm_range *range, struct xa_state *xas,
 			       unsigned long *added)
@@ -187,6 +190,10 @@ static int ib_odp_store_locked(struct ib_odp_region *region,
 			i++;
 			continue;
 		}
+		/* Mapped since registration by something else than hugetlb. */
+		if (region->hugetlb &&
+		    hmm_pfn_to_map_order(pfn_flags) < PMD_SHIFT - PAGE_SHIFT)
+			return -EFAULT;
 		done = ib_odp_store_huge(region, range, i, xas, added, &err);
 		if (err)
 			return err;

@@ -108,21 +108,23 @@ static void ib_odp_implicit_reap(struct work_struct *work)
  * ib_odp_implicit_create() - register the whole current process for ODP
  * @dev: the device the region belongs to
  * @access: IB_ODP_WRITABLE if the device may write the memory
+ *	(IB_ODP_HUGETLB is refused)
  *
  * The region covers every user address of the current process; children
  * are created on access. It keeps the mm_struct (not the address space)
  * alive until ib_odp_implicit_destroy().
  *
  * Context: process context of the owning process, no locks held.
- * Return: the region, ERR_PTR(-EINVAL) for a process without an mm, or
- * ERR_PTR(-ENOMEM).
+ * Return: the region, ERR_PTR(-EINVAL) for a process without an mm or for
+ * IB_ODP_HUGETLB, or ERR_PTR(-ENOMEM).
  */
 struct ib_odp_implicit *ib_odp_implicit_create(struct ib_odp_device *dev,
 					       unsigned int access)
 {
 	struct ib_odp_implicit *imr;
 
-	if (!current->mm)
+	/* The whole address space is never all hugetlb memory. */
+	if (!current->mm || access & IB_ODP_HUGETLB)
 		return ERR_PTR(-EINVAL);
 	imr = kzalloc_obj(*imr, GFP_KERNEL_ACCOUNT);
 	if (!imr)

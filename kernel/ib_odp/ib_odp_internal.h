@@ -33,6 +33,8 @@ struct ib_odp_region_ops {
  * @start: @addr rounded down to a page
  * @end: @addr + @length rounded up to a page
  * @writable: the region may be written (IB_ODP_WRITABLE)
+ * @hugetlb: registered as hugetlb memory (IB_ODP_HUGETLB): a page that a
+ *	huge page does not map is refused at fault time
  * @lock: protects @pages and @npages; held by a driver while it uses the
  *	pages and by the invalidate callback while it drops them
  * @pages: the sparse mirror: virtual page number -> value entry holding the
@@ -58,6 +60,7 @@ struct ib_odp_region {
 	unsigned long start;
 	unsigned long end;
 	bool writable;
+	bool hugetlb;
 	struct mutex lock;
 	struct xarray pages;
 	unsigned long npages;

@@ -21,6 +21,7 @@
  * ib_odp_unlock()) may take its own spinlocks inside it.
  */
 #include <linux/err.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched/mm.h>
@@ -133,6 +134,38 @@ static void ib_odp_lockdep_reclaim(struct ib_odp_region *region)
 }
 
 /*
+ * A region registered as hugetlb memory must be mapped, all of it, by
+ * hugetlb VMAs of PMD-size pages: the flag is the caller's promise, and
+ * a broken one is an error of the registration, not of a later access.
+ */
+static int ib_odp_check_hugetlb(struct mm_struct *mm, unsigned long start,
+				unsigned long end)
+{
+#ifdef CONFIG_HUGETLB_PAGE
+	VMA_ITERATOR(vmi, mm, start);
+	struct vm_area_struct *vma;
+	unsigned long next = start;
+	int ret = 0;
+
+	mmap_read_lock(mm);
+	for_each_vma_range(vmi, vma, end) {
+		if (vma->vm_start > next || !is_vm_hugetlb_page(vma) ||
+		    huge_page_shift(hstate_vma(vma)) != PMD_SHIFT) {
+			ret = -EINVAL;
+			break;
+		}
+		next = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	if (!ret && next < end)
+		ret = -EINVAL;
+	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+/*
  * Register a region of @mm; the caller keeps @mm's address space alive
  * (it is current's, or the caller holds an mmget()). @ops and @owner (the
  * owner's policy, or NULL) are in place before the notifier can call back.
@@ -153,6 +186,13 @@ struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 	    last > ULONG_MAX - PAGE_SIZE)
 		return ERR_PTR(-EOVERFLOW);
 
+	if (access & IB_ODP_HUGETLB) {
+		ret = ib_odp_check_hugetlb(mm, addr & PAGE_MASK,
+					   PAGE_ALIGN(last + 1));
+		if (ret)
+			return ERR_PTR(ret);
+	}
+
 	if (ib_odp_inject(IB_ODP_INJECT_ALLOC))
 		return ERR_PTR(-ENOMEM);
 	region = kzalloc_obj(*region, GFP_KERNEL_ACCOUNT);
@@ -164,6 +204,7 @@ struct ib_odp_region *ib_odp_region_create_mm(struct ib_odp_device *dev,
 	region->start = addr & PAGE_MASK;
 	region->end = PAGE_ALIGN(last + 1);
 	region->writable = access & IB_ODP_WRITABLE;
+	region->hugetlb = access & IB_ODP_HUGETLB;
 	region->ops = ops;
 	region->owner = owner;
 	mutex_init(&region->lock);
@@ -206,19 +247,23 @@ EXPORT_SYMBOL_GPL(ib_odp_region_addr);
  * @dev: the device the region belongs to
  * @addr: first byte of the region in the current process
  * @length: length of the region in bytes
- * @access: IB_ODP_WRITABLE if the device may write the region
+ * @access: IB_ODP_WRITABLE if the device may write the region;
+ *	IB_ODP_HUGETLB if hugetlb VMAs of 2 MiB pages map all of it
  *
  * Registration is lazy: it inserts an interval notifier and allocates a
  * fixed-size descriptor, whatever @length is. Nothing is walked, faulted
- * or pinned. The region keeps the mm_struct (not the address space) of the
- * current process alive until ib_odp_region_destroy().
+ * or pinned (IB_ODP_HUGETLB only looks the VMAs up). The region keeps the
+ * mm_struct (not the address space) of the current process alive until
+ * ib_odp_region_destroy().
  *
  * Context: process context of the owning process, no locks held.
  * A range that nothing maps (even beyond the user address space) is
  * accepted, as by the core ODP code; the device's accesses to it fail.
  *
- * Return: the region, or ERR_PTR(-EINVAL) for an empty range or a process
- * without an mm, -EOVERFLOW for a range that wraps, -ENOMEM.
+ * Return: the region, or ERR_PTR(-EINVAL) for an empty range, a process
+ * without an mm or IB_ODP_HUGETLB over memory that hugetlb VMAs of 2 MiB
+ * pages do not map, -EOPNOTSUPP for IB_ODP_HUGETLB on a kernel without
+ * hugetlb, -EOVERFLOW for a range that wraps, -ENOMEM.
  */
 struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,
 					   u64 addr, u64 length,

@@ -45,6 +45,8 @@ int rxe_odp_mr_init_user(struct rxe_dev *rxe, u64 start, u64 length,
 	rxe_mr_init(access_flags, mr);
 	if (ib_access_writable(access_flags))
 		access |= IB_ODP_WRITABLE;
+	if (access_flags & IB_ACCESS_HUGETLB)
+		access |= IB_ODP_HUGETLB;
 
 	if (!start && length == U64_MAX) {
 		err = rxe_odp_mr_init_implicit(rxe, mr, iova, access);

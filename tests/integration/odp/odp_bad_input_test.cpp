@@ -81,6 +81,32 @@ TEST(OdpBadInput, RemoteWriteWithoutLocalWriteRegistration)
 	          EINVAL);
 }
 
+// IBV_ACCESS_HUGETLB promises memory that hugetlb pages map. Ours checks
+// the promise at registration (EINVAL over small pages, and for an implicit
+// MR, which covers all memory); stock rxe refuses the flag (EOPNOTSUPP).
+TEST(OdpBadInput, HugetlbAccessFlagOverSmallPagesIsRefused)
+{
+	auto ctx = context::open(test_env::get().dev);
+	protection_domain pd(ctx);
+	auto buf = mapping::anonymous(4 * page_size);
+	EXPECT_EQ(odp_registration_errno(pd, buf.data(), buf.size(), rw | IBV_ACCESS_HUGETLB),
+	          test_env::get().ours() ? EINVAL : EOPNOTSUPP);
+}
+
+TEST(OdpBadInput, HugetlbAccessFlagOnAnImplicitMrIsRefused)
+{
+	REQUIRE_IMPLICIT();
+	auto ctx = context::open(test_env::get().dev);
+	protection_domain pd(ctx);
+	try {
+		const memory_region mr(pd, nullptr, SIZE_MAX, rw | IBV_ACCESS_HUGETLB,
+		                       mr_kind::implicit_odp);
+		ADD_FAILURE() << "an implicit MR registered as hugetlb memory";
+	} catch (const error &e) {
+		EXPECT_EQ(e.errnum(), EINVAL) << e.what();
+	}
+}
+
 TEST(OdpBadInput, ReadOnlyRegistrationIsAccepted)
 {
 	auto ctx = context::open(test_env::get().dev);

@@ -285,19 +285,82 @@ TEST(OdpMm, TransparentHugePages)
 	}
 }
 
-TEST(OdpMm, HugetlbfsPages)
+constexpr const char *no_huge_pages = "no 2 MiB huge pages reserved (tools/vm/run --hugepages N)";
+
+// @p length bytes of private hugetlb memory in 2 MiB pages, if the system
+// has that many reserved.
+std::optional<mapping> hugetlb_mapping(std::size_t length)
 {
 	void *addr =
-	        mmap(nullptr, 2 * huge, PROT_READ | PROT_WRITE,
+	        mmap(nullptr, length, PROT_READ | PROT_WRITE,
 	             MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (21 << MAP_HUGE_SHIFT), -1, 0);
 	if (addr == MAP_FAILED)
-		GTEST_SKIP() << "no 2 MiB huge pages reserved (tools/vm/run --hugepages N)";
-	mapping region(addr, 2 * huge);
+		return std::nullopt;
+	return std::optional<mapping>(std::in_place, addr, length);
+}
+
+TEST(OdpMm, HugetlbfsPages)
+{
+	auto hugetlb = hugetlb_mapping(2 * huge);
+	if (!hugetlb)
+		GTEST_SKIP() << no_huge_pages;
+	mapping &region = *hugetlb;
 	std::memset(region.data(), 0x44, region.size());
 	rc_pair qp;
 	memory_region mr(qp.pd, region.data(), region.size(), rw, mr_kind::odp);
 	write_read_across_units(qp, mr, region.data(), 3);
 	EXPECT_EQ(value_mismatch(region.data(), page_size, std::byte{0x44}), page_size);
+}
+
+// Huge-page memory registered with IBV_ACCESS_HUGETLB, as applications do
+// on mlx5: RDMA across the two huge pages works, and on ours each huge page
+// is mirrored whole on its first fault (1024 pages for the two). Stock rxe
+// refuses the flag.
+TEST(OdpMm, HugetlbAccessFlagMapsWholeHugePages)
+{
+	auto hugetlb = hugetlb_mapping(2 * huge);
+	if (!hugetlb)
+		GTEST_SKIP() << no_huge_pages;
+	mapping &region = *hugetlb;
+	std::memset(region.data(), 0x55, region.size());
+	rc_pair qp;
+	memory_region mr(qp.pd, region.data(), region.size(), rw | IBV_ACCESS_HUGETLB,
+	                 mr_kind::odp);
+	const auto before = odp_counters(test_env::get().dev);
+	write_read_across_units(qp, mr, region.data(), 5);
+	EXPECT_EQ(value_mismatch(region.data(), page_size, std::byte{0x55}), page_size);
+	if (test_env::get().ours()) {
+		const auto after = odp_counters(test_env::get().dev);
+		EXPECT_EQ(after.value().at("pages_faulted") - before.value().at("pages_faulted"),
+		          2 * huge / page_size);
+	}
+}
+
+// The hugetlb promise broken after registration: small pages mapped over
+// the range (MAP_FIXED, no THP). Ours refuses the access (an error
+// completion) instead of mirroring pages the MR was not registered for.
+TEST(OdpMm, HugetlbMrRemappedWithSmallPagesRefusesAccess)
+{
+	if (!test_env::get().ours())
+		GTEST_SKIP() << "stock rxe refuses IBV_ACCESS_HUGETLB";
+	auto hugetlb = hugetlb_mapping(huge);
+	if (!hugetlb)
+		GTEST_SKIP() << no_huge_pages;
+	mapping &region = *hugetlb;
+	void *addr = region.data();
+	rc_pair qp;
+	memory_region mr(qp.pd, region.data(), region.size(), rw | IBV_ACCESS_HUGETLB,
+	                 mr_kind::odp);
+	ASSERT_EQ(mmap(addr, huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+	               -1, 0),
+	          addr);
+	advise(region.data(), region.size(), MADV_NOHUGEPAGE); // or THP maps it whole
+	std::memset(region.data(), 0x66, region.size());
+	pinned_buffer src(qp.pd, page_size);
+	fill_pattern(src.memory.data(), page_size, 6);
+	const completion wc = qp.write(src.mr, src.memory.data(), page_size, mr, region.data());
+	EXPECT_EQ(wc.status, IBV_WC_REM_ACCESS_ERR) << wc_status_name(wc.status);
+	EXPECT_EQ(value_mismatch(region.data(), region.size(), std::byte{0x66}), region.size());
 }
 
 TEST(OdpMm, SharedMemfdPages)
