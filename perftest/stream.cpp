@@ -6,8 +6,10 @@
 // whole region up front (counted too). --random N writes only N messages at
 // distinct random places instead (a sparse access pattern). --flush ends
 // each pass with one RDMA FLUSH to persistence over the whole region,
-// timed apart (the write-then-flush of a persistence-minded client). Runs
-// in one process (loopback).
+// timed apart (the write-then-flush of a persistence-minded client).
+// --touch has the CPU write every page of the region before it is
+// registered (outside the time): memory the process has touched, which
+// ODP fault-around can mirror ahead. Runs in one process (loopback).
 
 #include "output.hpp"
 #include "stats.hpp"
@@ -70,10 +72,12 @@ double flush_region(ibodp::rc_loopback &pair, const ibodp::memory_region &dst_mr
 // order lists the message slots to write, in order.
 pass_result one_pass(ibodp::rc_loopback &pair, const ibodp::memory_region &src_mr,
                      unsigned char *src, const ibodp::tools::tool_options &opt, std::size_t region,
-                     const std::vector<std::size_t> &order, bool flush)
+                     const std::vector<std::size_t> &order, bool flush, bool touch)
 {
 	const auto fresh = ibodp::mapping::anonymous(region);
 	auto *dst = reinterpret_cast<unsigned char *>(fresh.data());
+	if (touch)
+		std::memset(dst, 0xa5, region);
 	const std::size_t messages = order.size();
 	const auto len = static_cast<std::uint32_t>(opt.size);
 	const auto t0 = std::chrono::steady_clock::now();
@@ -126,6 +130,7 @@ struct stream_options {
 	std::size_t region = 64ULL << 20;
 	std::size_t random_messages = 0; ///< 0: every slot in order
 	bool flush = false;
+	bool touch = false;
 };
 
 ibodp::tools::option_parser make_parser(stream_options &opt)
@@ -147,6 +152,10 @@ ibodp::tools::option_parser make_parser(stream_options &opt)
 	            "write only N messages at distinct random places\n(default: every slot "
 	            "in order)",
 	            set_count(opt.random_messages, 1, std::size_t{1} << 32)});
+	parser.add({"touch", 0, "",
+	            "the CPU writes every page of each region before it is\nregistered "
+	            "(not timed): touched memory instead of fresh",
+	            set_flag(opt.touch)});
 	parser.add({"flush", 0, "",
 	            "end each pass with one RDMA FLUSH to persistence over the\nwhole "
 	            "region, timed apart",
@@ -168,11 +177,11 @@ void write_results(const stream_options &opt, const std::vector<double> &mbps,
 	const auto &c = opt.common;
 	const auto s = ibodp::tools::summarize(mbps);
 	const auto f = ibodp::tools::summarize(flush_seconds);
-	std::printf("ibodp_stream: %s%s, %zu %s %zu-byte writes over %zu MiB fresh memory, "
+	std::printf("ibodp_stream: %s%s, %zu %s %zu-byte writes over %zu MiB %s memory, "
 	            "%zu passes\n",
 	            ibodp::to_string(c.mr), c.prefetch ? " + prefetch" : "", messages,
 	            opt.random_messages != 0 ? "random" : "sequential", c.size, opt.region >> 20,
-	            mbps.size());
+	            opt.touch ? "touched" : "fresh", mbps.size());
 	std::printf(" throughput [MB/s]: p50 %.1f, min %.1f, max %.1f; mismatched messages %zu\n",
 	            s.p50, s.min, s.max, mismatches);
 	if (opt.flush)
@@ -186,6 +195,7 @@ void write_results(const stream_options &opt, const std::vector<double> &mbps,
 	                    .add("region", static_cast<std::uint64_t>(opt.region))
 	                    .add("messages", static_cast<std::uint64_t>(messages))
 	                    .add("random", opt.random_messages != 0)
+	                    .add("touched", opt.touch)
 	                    .add("mbps_p50", s.p50)
 	                    .add("mbps_min", s.min)
 	                    .add("mbps_max", s.max)
@@ -224,8 +234,8 @@ std::size_t run(const stream_options &opt)
 	std::vector<double> flush_seconds;
 	std::size_t mismatches = 0;
 	for (std::size_t p = 0; p < c.iterations; ++p) {
-		const auto r =
-		        one_pass(pair, src_mr, src_data.data(), c, opt.region, order, opt.flush);
+		const auto r = one_pass(pair, src_mr, src_data.data(), c, opt.region, order,
+		                        opt.flush, opt.touch);
 		mbps.push_back(static_cast<double>(r.bytes) / r.seconds / 1e6);
 		flush_seconds.push_back(r.flush_seconds);
 		mismatches += r.mismatched_messages;

@@ -23,16 +23,25 @@
 #define IB_ODP_FAULT_CHUNK	512UL
 
 /*
- * Fault-around: a fault of fewer pages than this maps the whole aligned
- * block of this many pages around them (within the region), so that a
- * device streaming through fresh memory faults once per block instead of
- * once per page. 1 turns it off. The default is chosen by measurement, see
- * docs/odp-layer.md.
+ * Fault-around: a fault of fewer pages than this also mirrors what the CPU
+ * maps of the aligned block of this many pages around them (within the
+ * region), so that a device going through memory the process has touched
+ * faults once per block instead of once per page. Pages around that the
+ * CPU does not map are left alone: fault-around never brings in memory
+ * the process never touched, nor write-faults (breaking copy-on-write) a
+ * page the device does not write. 1 turns it off. The default is chosen
+ * by measurement, see docs/odp-layer.md.
  */
 static unsigned int fault_around_pages = 1;
 module_param(fault_around_pages, uint, 0644);
 MODULE_PARM_DESC(fault_around_pages,
-		 "pages mapped around a fault, power of two up to 512 (1: off)");
+		 "block of pages around a fault mirrored where present, power of two up to 512 (1: off)");
+
+/*
+ * A snapshot of the block around a fault: its pages count as faulted, but
+ * not as a fault of their own. Never passed in by drivers.
+ */
+#define IB_ODP_FAULT_AROUND	BIT(31)
 
 /*
  * How long a fault may go without progress while invalidations keep
@@ -358,7 +367,8 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		cond_resched();
 	}
 	if (!ret) {
-		ib_odp_count(region, faults, 1);
+		if (!(flags & IB_ODP_FAULT_AROUND))
+			ib_odp_count(region, faults, 1);
 		ib_odp_count(region, pages_faulted, added);
 	}
 	ib_odp_xas_destroy(&xas);
@@ -367,9 +377,11 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 }
 
 /*
- * Fault the chunk of [missing, end) that starts at @missing, widened to its
- * fault-around block when that holds the whole chunk. The block may reach
- * pages the process never mapped: then only the chunk itself is faulted.
+ * Fault the chunk of [missing, end) that starts at @missing; then, with
+ * fault-around, mirror what the CPU maps of the aligned block around it.
+ * That is a second walk, as hmm_range_fault() faults every page from the
+ * first one it must fault to the end of its range: one walk of the block
+ * would fault the pages after the chunk too.
  */
 static int ib_odp_fault_chunk(struct ib_odp_region *region,
 			      unsigned long missing, unsigned long end,
@@ -383,22 +395,20 @@ static int ib_odp_fault_chunk(struct ib_odp_region *region,
 	unsigned long block, block_start, block_end;
 	int ret;
 
-	if (flags & IB_ODP_FAULT_SNAPSHOT || pages <= 1)
-		return ib_odp_fault_range(region, missing, chunk_end, flags,
-					  pfns, deadline);
+	ret = ib_odp_fault_range(region, missing, chunk_end, flags, pfns,
+				 deadline);
+	if (ret || flags & IB_ODP_FAULT_SNAPSHOT || pages <= 1)
+		return ret;
 	block = (unsigned long)rounddown_pow_of_two(pages) << PAGE_SHIFT;
 	block_start = max(region->start, ALIGN_DOWN(missing, block));
 	block_end = min(region->end, ALIGN_DOWN(missing, block) + block);
 	if (chunk_end > block_end || block_end - block_start <= chunk_end - missing)
-		return ib_odp_fault_range(region, missing, chunk_end, flags,
-					  pfns, deadline);
-
-	ret = ib_odp_fault_range(region, block_start, block_end, flags, pfns,
-				 deadline);
-	if (ret == -EFAULT || ret == -EPERM)
-		ret = ib_odp_fault_range(region, missing, chunk_end, flags,
-					 pfns, deadline);
-	return ret;
+		return 0;
+	/* Best effort: what it cannot mirror is faulted when accessed. */
+	ib_odp_fault_range(region, block_start, block_end,
+			   IB_ODP_FAULT_SNAPSHOT | IB_ODP_FAULT_AROUND, pfns,
+			   deadline);
+	return 0;
 }
 
 /*

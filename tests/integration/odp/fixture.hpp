@@ -15,12 +15,15 @@
 
 #include <sys/mman.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace ibodp::test
 {
@@ -79,6 +82,38 @@ void advise(void *addr, std::size_t length, int advice);
 /// Writes @p value and a newline to the (sysfs or cgroup) file @p path,
 /// throwing ibodp::error (EIO) if the kernel refuses it.
 void write_file(const std::string &path, const std::string &value);
+
+/// Sets an ib_odp module parameter (ours only) for the lifetime of the
+/// object, then puts back the value it had.
+class module_parameter
+{
+public:
+	module_parameter(std::string name, unsigned value) : name_(std::move(name)), old_(read())
+	{
+		write(std::to_string(value));
+	}
+	module_parameter(const module_parameter &) = delete;
+	module_parameter &operator=(const module_parameter &) = delete;
+	~module_parameter()
+	{
+		std::ofstream f(path());
+		f << old_ << "\n"; // never throws: a failed restore shows in the next test
+	}
+
+private:
+	[[nodiscard]] std::string path() const { return "/sys/module/ib_odp/parameters/" + name_; }
+	[[nodiscard]] std::string read() const
+	{
+		std::ifstream f(path());
+		std::string value;
+		if (!(f >> value))
+			throw error("read " + name_, EIO);
+		return value;
+	}
+	void write(const std::string &value) const { write_file(path(), value); }
+	std::string name_;
+	std::string old_;
+};
 
 /// The ib_odp counters of a device (ours only; empty on stock).
 using tools::odp_counters;

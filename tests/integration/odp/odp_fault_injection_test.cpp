@@ -32,38 +32,6 @@ namespace
 constexpr int rw = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 constexpr std::uint32_t message = 5000;
 
-// Sets an ib_odp module parameter for the lifetime of the object, then
-// puts back the value it had.
-class module_parameter
-{
-public:
-	module_parameter(std::string name, unsigned value) : name_(std::move(name)), old_(read())
-	{
-		write(std::to_string(value));
-	}
-	module_parameter(const module_parameter &) = delete;
-	module_parameter &operator=(const module_parameter &) = delete;
-	~module_parameter()
-	{
-		std::ofstream f(path());
-		f << old_ << "\n"; // never throws: a failed restore shows in the next test
-	}
-
-private:
-	[[nodiscard]] std::string path() const { return "/sys/module/ib_odp/parameters/" + name_; }
-	[[nodiscard]] std::string read() const
-	{
-		std::ifstream f(path());
-		std::string value;
-		if (!(f >> value))
-			throw error("read " + name_, EIO);
-		return value;
-	}
-	void write(const std::string &value) const { write_file(path(), value); }
-	std::string name_;
-	std::string old_;
-};
-
 #define REQUIRE_OURS()                                                                             \
 	do {                                                                                       \
 		if (!test_env::get().ours())                                                       \
