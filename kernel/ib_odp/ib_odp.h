@@ -24,7 +24,7 @@ struct page;
 
 /* Region access, for ib_odp_region_create(). */
 #define IB_ODP_WRITABLE		BIT(0)	/* the driver may write the pages */
-#define IB_ODP_HUGETLB		BIT(1)	/* hugetlb memory of 2 MiB pages only */
+#define IB_ODP_HUGETLB		BIT(1)	/* hugetlb memory, pages >= 2 MiB */
 
 /* Fault flags, for ib_odp_fault_and_lock() and ib_odp_prefetch(). */
 #define IB_ODP_FAULT_WRITE	BIT(0)	/* the pages will be written */

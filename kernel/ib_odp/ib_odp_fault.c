@@ -38,8 +38,8 @@ MODULE_PARM_DESC(fault_around_pages,
 		 "block of pages around a fault mirrored where present, power of two up to 512 (1: off)");
 
 /*
- * A snapshot of the block around a fault: its pages count as faulted, but
- * not as a fault of their own. Never passed in by drivers.
+ * A snapshot of the block around a fault: one try, whose pages count as
+ * faulted but not as a fault of their own. Never passed in by drivers.
  */
 #define IB_ODP_FAULT_AROUND	BIT(31)
 
@@ -355,7 +355,8 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		return -EFAULT;
 	for (;;) {
 		ret = ib_odp_fault_once(region, &range, &xas, &added);
-		if (ret != -EBUSY)
+		/* Fault-around is worth one try, not a wait. */
+		if (ret != -EBUSY || flags & IB_ODP_FAULT_AROUND)
 			break;
 		ib_odp_count(region, collisions, 1);
 		if (ib_odp_progress_stalled(&progress,

@@ -33,10 +33,11 @@
 /*
  * Drop the mirrored pages in [first, last] (page numbers); pages the driver
  * wrote become dirty so that the data reaches swap or the file. Dirtying
- * happens before the entries are erased, once per folio, and outside RCU
- * and the xarray lock: a file system's ->dirty_folio may sleep (iomap
- * allocates its per-folio state) and takes the page cache's own xarray
- * lock. region->lock keeps the mirror as it is meanwhile.
+ * happens before the entries are erased, once per folio (it marks the
+ * whole folio), and outside RCU and the mirror's xarray lock: it runs the
+ * file system's ->dirty_folio, which takes the page cache's own locks and
+ * is not ours to run inside an RCU read section. region->lock keeps the
+ * mirror as it is meanwhile.
  */
 unsigned long ib_odp_drop_pages_locked(struct ib_odp_region *region,
 				       unsigned long first, unsigned long last)
@@ -135,8 +136,9 @@ static void ib_odp_lockdep_reclaim(struct ib_odp_region *region)
 
 /*
  * A region registered as hugetlb memory must be mapped, all of it, by
- * hugetlb VMAs of PMD-size pages: the flag is the caller's promise, and
- * a broken one is an error of the registration, not of a later access.
+ * hugetlb VMAs of pages of PMD size or larger: the flag is the caller's
+ * promise, and a broken one is an error of the registration, not of a
+ * later access.
  */
 static int ib_odp_check_hugetlb(struct mm_struct *mm, unsigned long start,
 				unsigned long end)
@@ -150,7 +152,7 @@ static int ib_odp_check_hugetlb(struct mm_struct *mm, unsigned long start,
 	mmap_read_lock(mm);
 	for_each_vma_range(vmi, vma, end) {
 		if (vma->vm_start > next || !is_vm_hugetlb_page(vma) ||
-		    huge_page_shift(hstate_vma(vma)) != PMD_SHIFT) {
+		    huge_page_shift(hstate_vma(vma)) < PMD_SHIFT) {
 			ret = -EINVAL;
 			break;
 		}
@@ -248,7 +250,7 @@ EXPORT_SYMBOL_GPL(ib_odp_region_addr);
  * @addr: first byte of the region in the current process
  * @length: length of the region in bytes
  * @access: IB_ODP_WRITABLE if the device may write the region;
- *	IB_ODP_HUGETLB if hugetlb VMAs of 2 MiB pages map all of it
+ *	IB_ODP_HUGETLB if hugetlb VMAs of 2 MiB or larger pages map all of it
  *
  * Registration is lazy: it inserts an interval notifier and allocates a
  * fixed-size descriptor, whatever @length is. Nothing is walked, faulted
@@ -262,7 +264,7 @@ EXPORT_SYMBOL_GPL(ib_odp_region_addr);
  *
  * Return: the region, or ERR_PTR(-EINVAL) for an empty range, a process
  * without an mm or IB_ODP_HUGETLB over memory that hugetlb VMAs of 2 MiB
- * pages do not map, -EOPNOTSUPP for IB_ODP_HUGETLB on a kernel without
+ * or larger pages do not map, -EOPNOTSUPP for IB_ODP_HUGETLB on a kernel without
  * hugetlb, -EOVERFLOW for a range that wraps, -ENOMEM.
  */
 struct ib_odp_region *ib_odp_region_create(struct ib_odp_device *dev,

@@ -210,15 +210,18 @@ TEST(OdpFaultInjection, AtomicThroughAReadLockIsRefused)
 	EXPECT_EQ(*word, 5U);
 }
 
-// Every ODP fault times out on invalidations injected at each try (10 ms
-// each) until @p failures more faults have timed out, then the injection
-// stops: a condition that passes, as a memory cgroup at its limit or heavy
-// churn gives. For the scope of one operation.
+// Every ODP fault times out on invalidations injected at each try (after
+// @p timeout_ms each) until @p failures more faults have timed out, then
+// the injection stops: a condition that passes, as a memory cgroup at its
+// limit or heavy churn gives. For the scope of one operation. The stop
+// comes a poll of the counters after the last failure: a retry sent in
+// between fails too, unless the timeout is longer than that poll.
 class faults_fail_for_a_while
 {
 public:
-	explicit faults_fail_for_a_while(long long failures)
-	    : stopper_([this, target = counter("fault_timeouts") +
+	explicit faults_fail_for_a_while(long long failures, unsigned timeout_ms = 10)
+	    : timeout_("fault_timeout_ms", timeout_ms),
+	      stopper_([this, target = counter("fault_timeouts") +
 	                               failures](const std::stop_token &stop) {
 		      // Also ends when the operation has (it failed at once).
 		      while (!stop.stop_requested() && counter("fault_timeouts") < target)
@@ -229,7 +232,7 @@ public:
 	}
 
 private:
-	module_parameter timeout_{"fault_timeout_ms", 10};
+	module_parameter timeout_;
 	std::optional<module_parameter> busy_{std::in_place, "inject_busy_every", 1U};
 	std::jthread stopper_; // last: it ends the injection and is joined first
 };
@@ -345,6 +348,35 @@ TEST(OdpFaultInjection, TransientFaultsOfAnAtomicWriteAreAnsweredWithRnrNak)
 	ASSERT_EQ(wc.status, IBV_WC_SUCCESS) << wc_status_name(wc.status);
 	EXPECT_EQ(*word, 0x5eed0000cafeULL);
 	EXPECT_GE(port_counter("send_rnr_err") - naks, 3);
+}
+
+// rnr_retry bounds the RNR NAKs of one message, not of a QP's life: an
+// ATOMIC WRITE's response resets the count like any other (rxe kept
+// counting across ATOMIC WRITEs, so with rnr_retry 3 the fourth one that
+// met a transient fault failed with IBV_WC_RNR_RETRY_EXC_ERR).
+TEST(OdpFaultInjection, RnrRetriesAreCountedPerAtomicWrite)
+{
+	REQUIRE_OURS();
+	rc_pair qp(IBV_QP_EX_WITH_ATOMIC_WRITE);
+	ASSERT_NE(qp.req.ex(), nullptr);
+	qp.reconnect({.rnr_retry = 3});
+	const registered_buffer target(qp.pd, page_size, rw, mr_kind::odp);
+	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + 128);
+	for (std::uint64_t i = 0; i < 6; ++i) {
+		advise(target.data(), target.size(), MADV_DONTNEED); // the next write faults
+		const std::uint64_t value = 0xa70000ULL + i;
+		completion wc;
+		{
+			// One RNR NAK: the retry's fault meets the injection
+			// stopped (a 300 ms timeout outlasts the stopper's poll).
+			const faults_fail_for_a_while busy(1, 300);
+			ASSERT_EQ(qp.req.post_atomic_write(target.mr().remote(word), value, i), 0);
+			wc = wait_one(qp.req_cq);
+		}
+		ASSERT_EQ(wc.status, IBV_WC_SUCCESS)
+		        << "atomic write " << i << ": " << wc_status_name(wc.status);
+		EXPECT_EQ(*word, value) << "atomic write " << i;
+	}
 }
 
 // A read response cannot be RNR NAKed: the responder does not send it and
