@@ -7,6 +7,7 @@ Test kinds and where they run:
 - tests/host/test_scan_kernel_log.py  which kernel log lines fail a run
 - tests/host/test_suite_headers.py    a .gtest file's per-case headers (ours-only, xfail-stock)
 - tests/host/test_initrd.py       the guest initramfs: module order, rebuilt when a module changes
+- tests/host/test_gtest_batch.py  many GoogleTest cases in one process, a verdict and a log each
 - tests/host/test_vm_run.py       the VM runner's own contract (a boot per check)
 - tests/host/test_debug_kernel.py the debug kernel's checks really work
 - tests/host/test_packages.py     the Debian packages: built, lintian, installed in a guest

@@ -35,6 +35,9 @@ class GuestVM:
         self.mailbox = os.path.join(results, "agent")
         self.mem = mem
         self.hugepages = hugepages
+        # Test name -> (answer, output, kernel log lines) of GoogleTest
+        # cases that a batch ran before their own test (gtest_batch.py).
+        self.case_results = {}
         self.proc = None
         self.seq = itertools.count(1)
         self.stderr_path = os.path.join(results, "vm-run.stderr")

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from ibodp_testlib import combos, suite
+from ibodp_testlib import combos, gtest_batch, suite
 from ibodp_testlib.vm import VMError
 from conftest import selected_axes
 
@@ -58,7 +58,59 @@ def _read(path):
         return ""
 
 
-def test_vm(combo, vm_test, vms, record_property):
+def _next_cases(request, combo, vm_test, done):
+    """vm_test and the GoogleTest cases of its binary that this worker
+    runs right after it on combo (a whole combination runs on one worker,
+    in collection order), at most gtest_batch.MAX_CASES."""
+    items = request.session.items
+    batch = []
+    for item in items[items.index(request.node):]:
+        params = getattr(item, "callspec", None)
+        params = params.params if params else {}
+        test = params.get("vm_test")
+        if (params.get("combo") != combo or test is None or test.name in done
+                or test.extra.get("binary") != vm_test.extra["binary"]):
+            break
+        batch.append(test)
+        if len(batch) == gtest_batch.MAX_CASES:
+            break
+    return batch or [vm_test]
+
+
+def _case_answer(request, vm, combo, vm_test, timeout, out):
+    """The agent's answer for a GoogleTest case, with its output.log and
+    dmesg.log in out: from the batch that ran it, or from a new batch of
+    the cases that come next (gtest_batch.py)."""
+    if vm_test.name not in vm.case_results:
+        tests = _next_cases(request, combo, vm_test, vm.case_results)
+        group = vm_test.name.split("/", 1)[0]
+        cases = [t.name.split("/", 1)[1] for t in tests]
+        argv = suite.argv_for(vm_test, combo.distro)
+        argv = [argv[0], "--gtest_filter=" + ":".join(cases), "--gtest_color=no"]
+        batch_out = os.path.join(vm.results, "tests", group, "batch-" + cases[0])
+        env = {"IBODP_TEST_MARKERS": "1", "IBODP_TEST_TIMEOUT": str(timeout)}
+        try:
+            answer = vm.run(vm_test.name, argv, timeout * len(cases), batch_out, env)
+        except VMError as e:
+            # What ran before the VM died still counts.
+            answer = {"rc": None, "timed_out": False, "error": str(e)}
+        kernel_log = _read(os.path.join(batch_out, "dmesg.log")).splitlines()
+        per_case = gtest_batch.answers(answer, _read(os.path.join(batch_out, "output.log")),
+                                       kernel_log, cases, argv[0])
+        for case, result in per_case.items():
+            vm.case_results[group + "/" + case] = result
+    answer, output, kernel_log = vm.case_results.pop(vm_test.name, (None, "", []))
+    if answer is None:
+        raise VMError("its batch did not run it: " + vm_test.name)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "output.log"), "w") as f:
+        f.write(output)
+    with open(os.path.join(out, "dmesg.log"), "w") as f:
+        f.write("".join(line + "\n" for line in kernel_log))
+    return dict(answer, counters={})
+
+
+def test_vm(combo, vm_test, vms, request, record_property):
     record_property("test", vm_test.name)
     record_property("combination", str(combo))
     started = time.monotonic()
@@ -75,7 +127,10 @@ def test_vm(combo, vm_test, vms, record_property):
         timeout *= suite.DEBUG_TIMEOUT_SCALE
     out = os.path.join(vm.results, "tests", vm_test.name)
     try:
-        answer = vm.run(vm_test.name, suite.argv_for(vm_test, combo.distro), timeout, out)
+        if "binary" in vm_test.extra:
+            answer = _case_answer(request, vm, combo, vm_test, timeout, out)
+        else:
+            answer = vm.run(vm_test.name, suite.argv_for(vm_test, combo.distro), timeout, out)
     except VMError as e:
         record_property("reason", str(e))
         pytest.fail(str(e), pytrace=False)

@@ -13,8 +13,80 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <string>
+
+namespace
+{
+
+// The runner (tests/ibodp_testlib/gtest_batch.py) runs many cases in one
+// process: a process start costs 3 s on the debug kernel. It still needs
+// to know which case a kernel log line and a hang belong to, so with
+// IBODP_TEST_MARKERS=1 each case announces its start in the kernel log,
+// and with IBODP_TEST_TIMEOUT=SECONDS a case that runs longer ends the
+// process by SIGALRM (the runner fails that case and runs the rest anew).
+class case_boundaries final : public ::testing::EmptyTestEventListener
+{
+public:
+	case_boundaries(int kmsg_fd, unsigned timeout_s) : kmsg_fd_(kmsg_fd), timeout_s_(timeout_s)
+	{
+	}
+	case_boundaries(const case_boundaries &) = delete;
+	case_boundaries &operator=(const case_boundaries &) = delete;
+	~case_boundaries() override
+	{
+		if (kmsg_fd_ >= 0)
+			close(kmsg_fd_);
+	}
+
+	void OnTestStart(const ::testing::TestInfo &info) override
+	{
+		if (kmsg_fd_ >= 0) {
+			const std::string line = std::string(marker_prefix) +
+			                         info.test_suite_name() + "." + info.name() + "\n";
+			// A lost marker only blurs which case a log line belongs to.
+			(void)!write(kmsg_fd_, line.data(), line.size());
+		}
+		if (timeout_s_ > 0)
+			alarm(timeout_s_);
+	}
+
+	void OnTestEnd(const ::testing::TestInfo & /*info*/) override
+	{
+		if (timeout_s_ > 0)
+			alarm(0);
+	}
+
+	static constexpr const char *marker_prefix = "ibodp_odp_tests: start ";
+
+private:
+	int kmsg_fd_;
+	unsigned timeout_s_;
+};
+
+void install_case_boundaries()
+{
+	const char *markers = std::getenv("IBODP_TEST_MARKERS");
+	const char *timeout = std::getenv("IBODP_TEST_TIMEOUT");
+	int fd = -1;
+	if (markers != nullptr && std::string(markers) == "1") {
+		fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			std::cerr << "IBODP_TEST_MARKERS: cannot open /dev/kmsg\n";
+	}
+	const unsigned timeout_s =
+	        timeout != nullptr ? static_cast<unsigned>(std::strtoul(timeout, nullptr, 10)) : 0;
+	if (fd >= 0 || timeout_s > 0)
+		::testing::UnitTest::GetInstance()->listeners().Append(
+		        new case_boundaries(fd, timeout_s));
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -33,5 +105,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	install_case_boundaries();
 	return RUN_ALL_TESTS();
 }
