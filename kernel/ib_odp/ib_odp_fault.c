@@ -23,6 +23,12 @@
 #define IB_ODP_FAULT_CHUNK	512UL
 
 /*
+ * Faults of up to this many pages (a packet's, without fault-around) take
+ * their pfn array from the stack instead of the allocator.
+ */
+#define IB_ODP_FAULT_SMALL	16UL
+
+/*
  * Fault-around: a fault of fewer pages than this also mirrors what the CPU
  * maps of the aligned block of this many pages around them (within the
  * region), so that a device going through memory the process has touched
@@ -42,6 +48,13 @@ MODULE_PARM_DESC(fault_around_pages,
  * faulted but not as a fault of their own. Never passed in by drivers.
  */
 #define IB_ODP_FAULT_AROUND	BIT(31)
+
+/*
+ * Return from a successful fault with region->lock still held, so that the
+ * fill checks the range and hands it to the driver in the critical section
+ * that stored it: one lock round trip per fault.
+ */
+#define IB_ODP_FAULT_HOLD	BIT(30)
 
 /*
  * How long a fault may go without progress while invalidations keep
@@ -280,10 +293,11 @@ static unsigned long ib_odp_pages_walked(const struct hmm_range *range)
  * collided with it. The mirror is updated under region->lock only if no
  * invalidation ran since the attempt began; xarray nodes are allocated
  * without the lock, because the invalidate callback takes it from reclaim.
+ * With IB_ODP_FAULT_HOLD in @flags, a success returns with the lock held.
  */
 static int ib_odp_fault_once(struct ib_odp_region *region,
 			     struct hmm_range *range, struct xa_state *xas,
-			     unsigned long *added)
+			     unsigned long *added, unsigned int flags)
 {
 	struct mm_struct *mm = region->notifier.mm;
 	unsigned long stored;
@@ -314,7 +328,8 @@ static int ib_odp_fault_once(struct ib_odp_region *region,
 		ret = ib_odp_store_locked(region, range, xas, &stored);
 		region->npages += stored;
 		*added += stored;
-		mutex_unlock(&region->lock);
+		if (ret || !(flags & IB_ODP_FAULT_HOLD))
+			mutex_unlock(&region->lock);
 	} while (ret == -ENOMEM && xas_nomem(xas, GFP_KERNEL));
 	return ret;
 }
@@ -326,7 +341,7 @@ static int ib_odp_fault_once(struct ib_odp_region *region,
  * progress. Progress is an attempt that got further into the range than
  * any before it: it restarts the count and the deadline, so a chunk that
  * invalidates itself as it is faulted in (ib_odp_pages_walked()) never
- * times out however slow each fault is.
+ * times out however slow each fault is. @pfns holds the range's pages.
  */
 static int ib_odp_fault_range(struct ib_odp_region *region,
 			      unsigned long start, unsigned long end,
@@ -354,7 +369,7 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 	if (!mmget_not_zero(mm))
 		return -EFAULT;
 	for (;;) {
-		ret = ib_odp_fault_once(region, &range, &xas, &added);
+		ret = ib_odp_fault_once(region, &range, &xas, &added, flags);
 		/* Fault-around is worth one try, not a wait. */
 		if (ret != -EBUSY || flags & IB_ODP_FAULT_AROUND)
 			break;
@@ -373,43 +388,83 @@ static int ib_odp_fault_range(struct ib_odp_region *region,
 		ib_odp_count(region, pages_faulted, added);
 	}
 	ib_odp_xas_destroy(&xas);
-	mmput(mm);
+	/*
+	 * If the process exited meanwhile, this is the last reference: its
+	 * teardown runs in a workqueue, not in the driver's worker nor under
+	 * region->lock (IB_ODP_FAULT_HOLD), which its invalidations take.
+	 */
+	mmput_async(mm);
 	return ret;
 }
 
 /*
  * Fault the chunk of [missing, end) that starts at @missing; then, with
- * fault-around, mirror what the CPU maps of the aligned block around it.
- * That is a second walk, as hmm_range_fault() faults every page from the
- * first one it must fault to the end of its range: one walk of the block
- * would fault the pages after the chunk too.
+ * fault-around (@around pages, 1: off), mirror what the CPU maps of the
+ * aligned block around it. That is a second walk, as hmm_range_fault()
+ * faults every page from the first one it must fault to the end of its
+ * range: one walk of the block would fault the pages after the chunk too.
+ * @pfns holds a chunk's pages and @around's. IB_ODP_FAULT_HOLD in @flags
+ * applies only without fault-around.
  */
 static int ib_odp_fault_chunk(struct ib_odp_region *region,
 			      unsigned long missing, unsigned long end,
 			      unsigned int flags, unsigned long *pfns,
-			      unsigned long deadline)
+			      unsigned int around, unsigned long deadline)
 {
 	unsigned long chunk_end = min(end, missing +
 				      (IB_ODP_FAULT_CHUNK << PAGE_SHIFT));
-	unsigned int pages = min_t(unsigned int, READ_ONCE(fault_around_pages),
-				   IB_ODP_FAULT_CHUNK);
 	unsigned long block, block_start, block_end;
 	int ret;
 
-	ret = ib_odp_fault_range(region, missing, chunk_end, flags, pfns,
-				 deadline);
-	if (ret || flags & IB_ODP_FAULT_SNAPSHOT || pages <= 1)
+	if (flags & IB_ODP_FAULT_SNAPSHOT || around <= 1)
+		return ib_odp_fault_range(region, missing, chunk_end, flags,
+					  pfns, deadline);
+	ret = ib_odp_fault_range(region, missing, chunk_end,
+				 flags & ~IB_ODP_FAULT_HOLD, pfns, deadline);
+	if (ret)
 		return ret;
-	block = (unsigned long)rounddown_pow_of_two(pages) << PAGE_SHIFT;
+	block = (unsigned long)around << PAGE_SHIFT;
 	block_start = max(region->start, ALIGN_DOWN(missing, block));
 	block_end = min(region->end, ALIGN_DOWN(missing, block) + block);
 	if (chunk_end > block_end || block_end - block_start <= chunk_end - missing)
-		return 0;
+		goto out;
 	/* Best effort: what it cannot mirror is faulted when accessed. */
 	ib_odp_fault_range(region, block_start, block_end,
 			   IB_ODP_FAULT_SNAPSHOT | IB_ODP_FAULT_AROUND, pfns,
 			   deadline);
+out:
+	if (flags & IB_ODP_FAULT_HOLD)
+		mutex_lock(&region->lock);
 	return 0;
+}
+
+/*
+ * The pfn array of a fill of @pages pages with fault-around blocks of
+ * @around pages: @small when both fit, else allocated.
+ */
+static unsigned long *ib_odp_pfns_get(unsigned long *small,
+				      unsigned long pages, unsigned int around)
+{
+	if (pages <= IB_ODP_FAULT_SMALL && around <= IB_ODP_FAULT_SMALL)
+		return small;
+	if (ib_odp_inject(IB_ODP_INJECT_ALLOC))
+		return NULL;
+	return kvmalloc_array(IB_ODP_FAULT_CHUNK, sizeof(*small), GFP_KERNEL);
+}
+
+static void ib_odp_pfns_put(unsigned long *pfns, unsigned long *small)
+{
+	if (pfns != small)
+		kvfree(pfns);
+}
+
+/* The fault-around block in pages, 1 when off. */
+static unsigned int ib_odp_fault_around(void)
+{
+	unsigned int pages = min_t(unsigned int, READ_ONCE(fault_around_pages),
+				   IB_ODP_FAULT_CHUNK);
+
+	return pages > 1 ? rounddown_pow_of_two(pages) : 1;
 }
 
 /*
@@ -431,17 +486,25 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		.furthest = start,
 		.deadline = ib_odp_fault_deadline(),
 	};
+	unsigned int around = ib_odp_fault_around();
+	unsigned long small_pfns[IB_ODP_FAULT_SMALL];
 	bool write = flags & IB_ODP_FAULT_WRITE;
+	bool held = false, stalled = false;
 	unsigned long *pfns = NULL;
 	unsigned long missing, chunk_end;
 	struct ib_odp_charge charge;
 	int ret = 0;
 
+	if (lock_at_end)
+		flags |= IB_ODP_FAULT_HOLD;
 	for (;;) {
-		ret = ib_odp_fill_stopped(region);
-		if (ret)
-			break;
-		mutex_lock(&region->lock);
+		if (!held) {
+			ret = ib_odp_fill_stopped(region);
+			if (ret)
+				break;
+			mutex_lock(&region->lock);
+		}
+		held = false;
 		missing = ib_odp_first_missing_locked(region, start, end, write);
 		if (missing == end) {
 			if (!lock_at_end)
@@ -449,11 +512,16 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 			break;
 		}
 		mutex_unlock(&region->lock);
+		if (stalled) {
+			/* Earlier chunks keep leaving the mirror. */
+			ret = -EBUSY;
+			break;
+		}
 
 		if (!pfns) {
-			pfns = ib_odp_inject(IB_ODP_INJECT_ALLOC) ? NULL :
-			       kvmalloc_array(IB_ODP_FAULT_CHUNK, sizeof(*pfns),
-					      GFP_KERNEL);
+			pfns = ib_odp_pfns_get(small_pfns,
+					       (end - missing) >> PAGE_SHIFT,
+					       around);
 			if (!pfns) {
 				ret = -ENOMEM;
 				break;
@@ -465,24 +533,23 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		 */
 		ib_odp_charge_begin(&charge, region->notifier.mm);
 		ret = ib_odp_fault_chunk(region, missing, end, flags, pfns,
-					 progress.deadline);
+					 around, progress.deadline);
 		ib_odp_charge_end(&charge);
 		if (ret)
 			break;
+		/* With IB_ODP_FAULT_HOLD: checked at once, in one section. */
+		held = lock_at_end;
 		chunk_end = min(end, missing + (IB_ODP_FAULT_CHUNK << PAGE_SHIFT));
 		if (!lock_at_end) {
 			start = chunk_end;
 			if (start == end)
 				break;
 		}
-		if (ib_odp_progress_stalled(&progress, chunk_end)) {
-			/* Earlier chunks keep leaving the mirror. */
-			ret = -EBUSY;
-			break;
-		}
-		cond_resched();
+		stalled = ib_odp_progress_stalled(&progress, chunk_end);
+		if (!held)
+			cond_resched();
 	}
-	kvfree(pfns);
+	ib_odp_pfns_put(pfns, small_pfns);
 	if (ret) {
 		ib_odp_count(region, fault_errors, 1);
 		/* A fault returns -EBUSY only when it timed out. */

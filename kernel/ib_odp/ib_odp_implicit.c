@@ -224,7 +224,8 @@ static struct ib_odp_region *ib_odp_implicit_add(struct ib_odp_implicit *imr,
 	child = ib_odp_region_create_mm(imr->dev, imr->mm, start, end - start,
 					imr->writable ? IB_ODP_WRITABLE : 0,
 					&ib_odp_child_ops, imr);
-	mmput(imr->mm);
+	/* A last reference tears the mm down in a workqueue, not here. */
+	mmput_async(imr->mm);
 	if (IS_ERR(child))
 		goto out_uncharge;
 

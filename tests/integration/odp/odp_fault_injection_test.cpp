@@ -23,6 +23,7 @@
 #include <stop_token>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace ibodp::test
 {
@@ -237,6 +238,14 @@ private:
 	std::jthread stopper_; // last: it ends the injection and is joined first
 };
 
+// @p op's completion, with faults failing for a while as above.
+template <typename Operation>
+completion through_transient_faults(long long failures, Operation &&op)
+{
+	const faults_fail_for_a_while busy(failures);
+	return std::forward<Operation>(op)();
+}
+
 // An rxe counter of port 1 of the test device (sysfs hw_counters).
 long long port_counter(const std::string &name)
 {
@@ -258,11 +267,7 @@ TEST(OdpFaultInjection, TransientFaultsOfAWriteAreAnsweredWithRnrNak)
 	REQUIRE_OURS();
 	buffer_pair t;
 	const long long naks = port_counter("send_rnr_err");
-	completion wc;
-	{
-		const faults_fail_for_a_while busy(3);
-		wc = t.write(31);
-	}
+	const completion wc = through_transient_faults(3, [&] { return t.write(31); });
 	ASSERT_TRUE(wc.ok()) << wc.status_name();
 	EXPECT_TRUE(t.landed(31));
 	EXPECT_GE(port_counter("send_rnr_err") - naks, 3);
@@ -273,11 +278,7 @@ void send_through_transient_faults(bool with_srq)
 {
 	buffer_pair t(mr_kind::pinned, mr_kind::odp, with_srq);
 	const long long naks = port_counter("send_rnr_err");
-	completion wc;
-	{
-		const faults_fail_for_a_while busy(3);
-		wc = t.send(32);
-	}
+	const completion wc = through_transient_faults(3, [&] { return t.send(32); });
 	ASSERT_TRUE(wc.ok()) << wc.status_name();
 	EXPECT_EQ(wc.byte_len, message);
 	EXPECT_TRUE(t.landed(32));
@@ -312,11 +313,8 @@ void fetch_add_through_transient_faults(mr_kind target_kind, mr_kind result_kind
 	auto *word = reinterpret_cast<std::uint64_t *>(target.data() + 64);
 	auto *old = reinterpret_cast<std::uint64_t *>(result.data() + 8);
 	*word = 40;
-	completion wc;
-	{
-		const faults_fail_for_a_while busy(3);
-		wc = qp.fetch_add(result_mr, old, target_mr, word, 2);
-	}
+	const completion wc = through_transient_faults(
+	        3, [&] { return qp.fetch_add(result_mr, old, target_mr, word, 2); });
 	ASSERT_TRUE(wc.ok()) << wc.status_name();
 	EXPECT_EQ(*old, 40U);
 	EXPECT_EQ(*word, 42U) << "the atomic ran other than once";
@@ -385,11 +383,7 @@ TEST(OdpFaultInjection, TransientFaultsOfAReadAreRetriedByTheRequester)
 {
 	REQUIRE_OURS();
 	buffer_pair t(mr_kind::odp, mr_kind::pinned);
-	completion wc;
-	{
-		const faults_fail_for_a_while busy(1);
-		wc = t.read(33);
-	}
+	const completion wc = through_transient_faults(1, [&] { return t.read(33); });
 	ASSERT_TRUE(wc.ok()) << wc.status_name();
 	EXPECT_TRUE(t.landed(33));
 }
@@ -401,11 +395,7 @@ TEST(OdpFaultInjection, TransientFaultsOfAWriteSourceAreRetried)
 {
 	REQUIRE_OURS();
 	buffer_pair t(mr_kind::odp, mr_kind::pinned);
-	completion wc;
-	{
-		const faults_fail_for_a_while busy(3);
-		wc = t.write(36);
-	}
+	const completion wc = through_transient_faults(3, [&] { return t.write(36); });
 	ASSERT_TRUE(wc.ok()) << wc.status_name();
 	EXPECT_TRUE(t.landed(36));
 }
@@ -418,11 +408,7 @@ TEST(OdpFaultInjection, TransientFaultsOfAReadSinkAreRetried)
 {
 	REQUIRE_OURS();
 	buffer_pair t;
-	completion wc;
-	{
-		const faults_fail_for_a_while busy(3);
-		wc = t.read(37);
-	}
+	const completion wc = through_transient_faults(3, [&] { return t.read(37); });
 	ASSERT_TRUE(wc.ok()) << wc.status_name();
 	EXPECT_TRUE(t.landed(37));
 }
