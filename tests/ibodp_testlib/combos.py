@@ -48,13 +48,16 @@ TOPOLOGIES = ("loopback", "netns")
 # What the debug kernel checks (KASAN, lockdep, DEBUG_VM, kmemleak): data
 # through every fault path, invalidation by munmap, fork, THP and a
 # concurrent thread, exit with work in flight, implicit children coming
-# and going, the injected error paths, process death and a short soak.
+# and going, the injected error paths, memory that another HMM device
+# (test_hmm, debug kernel only) migrated or holds exclusively, process
+# death and a short soak.
 # Each pattern must select at least one test, or the run fails.
 DEBUG_SUBSET = (
     "odp/OdpOps.Rc", "odp/OdpMm.Munmap", "odp/OdpMm.Fork",
     "odp/OdpMm.TransparentHugePages", "odp/OdpMm.ExitWith",
     "odp/OdpMm.Concurrent", "odp/OdpImplicit.EveryOperation",
-    "odp/OdpImplicit.UnmappedSpan", "odp/OdpFaultInjection", "stress/",
+    "odp/OdpImplicit.UnmappedSpan", "odp/OdpFaultInjection", "odp/OdpHmmNeighbour",
+    "stress/",
 )
 
 
