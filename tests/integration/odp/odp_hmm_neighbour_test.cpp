@@ -11,10 +11,12 @@
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,7 @@ struct hmm_command {
 	std::uint64_t cpages;
 	std::uint64_t faults;
 };
+constexpr unsigned long hmm_read = _IOWR('H', 0x00, hmm_command);
 constexpr unsigned long hmm_migrate_to_device = _IOWR('H', 0x02, hmm_command);
 constexpr unsigned long hmm_snapshot = _IOWR('H', 0x04, hmm_command);
 constexpr unsigned long hmm_take_exclusive = _IOWR('H', 0x05, hmm_command);
@@ -59,6 +62,15 @@ public:
 	}
 
 	[[nodiscard]] bool ok() const { return fd_ >= 0; }
+
+	// What the device reads at @p addr through its mirror (faulting in
+	// what the mirror lacks).
+	[[nodiscard]] std::vector<std::byte> read(void *addr, std::size_t npages)
+	{
+		std::vector<std::byte> data(npages * page_size);
+		(void)run(hmm_read, addr, npages, data.data());
+		return data;
+	}
 
 	// Moves @p npages pages at @p addr into the device's private memory
 	// (the CPU's page table then points at the device); returns how many
@@ -204,6 +216,32 @@ TEST(OdpHmmNeighbour, RdmaWriteEndsAnotherDevicesExclusiveAccess)
 	t.write_all();
 	EXPECT_EQ(odp_and_pinned::intact(t.odp.data(), 74), t.pages);
 	EXPECT_FALSE(neighbour.holds_exclusive(held, 4));
+}
+
+// Both mirrors see munmap: after the ODP memory, mirrored by the rxe MR
+// and by the other device, is unmapped and mapped again with new data at
+// the same address, RDMA and the other device both read the new data.
+TEST(OdpHmmNeighbour, BothMirrorsSeeMunmap)
+{
+	hmm_neighbour neighbour;
+	REQUIRE_HMM_NEIGHBOUR(neighbour);
+	odp_and_pinned t;
+	odp_and_pinned::fill(t.odp.data(), 75);
+	t.read_all();
+	ASSERT_EQ(odp_and_pinned::intact(t.pinned.data(), 75), t.pages);
+	ASSERT_EQ(odp_and_pinned::intact(neighbour.read(t.odp.data(), t.pages).data(), 75),
+	          t.pages);
+
+	ASSERT_EQ(munmap(t.odp.data(), t.bytes), 0) << std::strerror(errno);
+	ASSERT_EQ(mmap(t.odp.data(), t.bytes, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+	          t.odp.data())
+	        << std::strerror(errno);
+	odp_and_pinned::fill(t.odp.data(), 76);
+	t.read_all();
+	EXPECT_EQ(odp_and_pinned::intact(t.pinned.data(), 76), t.pages) << "RDMA read stale pages";
+	EXPECT_EQ(odp_and_pinned::intact(neighbour.read(t.odp.data(), t.pages).data(), 76), t.pages)
+	        << "the other device read stale pages";
 }
 
 } // namespace
