@@ -52,7 +52,7 @@ MODULE_PARM_DESC(fault_around_pages,
 /*
  * Return from a successful fault with region->lock still held, so that the
  * fill checks the range and hands it to the driver in the critical section
- * that stored it: one lock round trip per fault.
+ * that stored it, without taking the lock once more.
  */
 #define IB_ODP_FAULT_HOLD	BIT(30)
 
@@ -486,8 +486,8 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		.furthest = start,
 		.deadline = ib_odp_fault_deadline(),
 	};
-	unsigned int around = ib_odp_fault_around();
 	unsigned long small_pfns[IB_ODP_FAULT_SMALL];
+	unsigned int around = 1;
 	bool write = flags & IB_ODP_FAULT_WRITE;
 	bool held = false, stalled = false;
 	unsigned long *pfns = NULL;
@@ -519,6 +519,8 @@ static int ib_odp_fill(struct ib_odp_region *region, unsigned long start,
 		}
 
 		if (!pfns) {
+			/* Read once per fill: it sizes the pfn array. */
+			around = ib_odp_fault_around();
 			pfns = ib_odp_pfns_get(small_pfns,
 					       (end - missing) >> PAGE_SHIFT,
 					       around);

@@ -134,8 +134,7 @@ def _gtest_tests(path, distro):
         rxes = ("ours",) if ours_only_key(case) else tuple(h.get("rxe", "").split())
         tests.append(VmTest(
             name=group + "/" + case,
-            argv=[os.path.relpath(binary, REPO), "--gtest_filter=" + case,
-                  "--gtest_color=no"],
+            argv=gtest_argv(os.path.relpath(binary, REPO), [case]),
             timeout=int(h.get("timeout", DEFAULT_TIMEOUT)),
             topologies=tuple(h.get("topology", "").split()),
             rxes=rxes,
@@ -154,6 +153,11 @@ def _gtest_tests(path, distro):
         raise ValueError("%s: cases both xfail-stock and ours-only: %s"
                          % (path, ", ".join(sorted(both))))
     return tests
+
+
+def gtest_argv(binary, cases):
+    """The command line that runs cases (names) of the GoogleTest binary."""
+    return [binary, "--gtest_filter=" + ":".join(cases), "--gtest_color=no"]
 
 
 def argv_for(test, distro):

@@ -85,8 +85,7 @@ def _case_answer(request, vm, combo, vm_test, timeout, out):
         tests = _next_cases(request, combo, vm_test, vm.case_results)
         group = vm_test.name.split("/", 1)[0]
         cases = [t.name.split("/", 1)[1] for t in tests]
-        argv = suite.argv_for(vm_test, combo.distro)
-        argv = [argv[0], "--gtest_filter=" + ":".join(cases), "--gtest_color=no"]
+        argv = suite.gtest_argv(suite.argv_for(vm_test, combo.distro)[0], cases)
         batch_out = os.path.join(vm.results, "tests", group, "batch-" + cases[0])
         env = {"IBODP_TEST_MARKERS": "1", "IBODP_TEST_TIMEOUT": str(timeout)}
         try:

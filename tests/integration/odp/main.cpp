@@ -18,8 +18,10 @@
 
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <string>
+#include <utility>
 
 namespace
 {
@@ -27,13 +29,16 @@ namespace
 // The runner (tests/ibodp_testlib/gtest_batch.py) runs many cases in one
 // process: a process start costs 3 s on the debug kernel. It still needs
 // to know which case a kernel log line and a hang belong to, so with
-// IBODP_TEST_MARKERS=1 each case announces its start in the kernel log,
+// IBODP_TEST_MARKERS=1 each case announces its start in the kernel log
+// ("<binary's file name>: start Suite.Case"),
 // and with IBODP_TEST_TIMEOUT=SECONDS a case that runs longer ends the
 // process by SIGALRM (the runner fails that case and runs the rest anew).
 class case_boundaries final : public ::testing::EmptyTestEventListener
 {
 public:
-	case_boundaries(int kmsg_fd, unsigned timeout_s) : kmsg_fd_(kmsg_fd), timeout_s_(timeout_s)
+	// @p program: the binary's file name, which starts each mark.
+	case_boundaries(std::string program, int kmsg_fd, unsigned timeout_s)
+	    : marker_(std::move(program) + ": start "), kmsg_fd_(kmsg_fd), timeout_s_(timeout_s)
 	{
 	}
 	case_boundaries(const case_boundaries &) = delete;
@@ -47,8 +52,8 @@ public:
 	void OnTestStart(const ::testing::TestInfo &info) override
 	{
 		if (kmsg_fd_ >= 0) {
-			const std::string line = std::string(marker_prefix) +
-			                         info.test_suite_name() + "." + info.name() + "\n";
+			const std::string line =
+			        marker_ + info.test_suite_name() + "." + info.name() + "\n";
 			// A lost marker only blurs which case a log line belongs to.
 			(void)!write(kmsg_fd_, line.data(), line.size());
 		}
@@ -62,14 +67,13 @@ public:
 			alarm(0);
 	}
 
-	static constexpr const char *marker_prefix = "ibodp_odp_tests: start ";
-
 private:
+	std::string marker_;
 	int kmsg_fd_;
 	unsigned timeout_s_;
 };
 
-void install_case_boundaries()
+void install_case_boundaries(const char *argv0)
 {
 	const char *markers = std::getenv("IBODP_TEST_MARKERS");
 	const char *timeout = std::getenv("IBODP_TEST_TIMEOUT");
@@ -82,8 +86,8 @@ void install_case_boundaries()
 	const unsigned timeout_s =
 	        timeout != nullptr ? static_cast<unsigned>(std::strtoul(timeout, nullptr, 10)) : 0;
 	if (fd >= 0 || timeout_s > 0)
-		::testing::UnitTest::GetInstance()->listeners().Append(
-		        new case_boundaries(fd, timeout_s));
+		::testing::UnitTest::GetInstance()->listeners().Append(new case_boundaries(
+		        std::filesystem::path(argv0).filename().string(), fd, timeout_s));
 }
 
 } // namespace
@@ -105,6 +109,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	install_case_boundaries();
+	install_case_boundaries(argv[0]);
 	return RUN_ALL_TESTS();
 }
